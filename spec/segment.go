@@ -123,7 +123,7 @@ func (s Segment) Len() uint8 {
 // String renders the segment in abstract form, for example
 // "<SEQ=e0+0><ACK=e1+1><CTL=SYN,ACK>". Use a Numbering to render it with
 // concrete numbers as the RFC figures do.
-func (s Segment) String() string { return Numbering{}.Format(s) }
+func (s Segment) String() string { return Numbering(nil).Format(s) }
 
 // Numbering maps epochs to concrete initial sequence numbers, so that a
 // segment can be printed exactly as RFC 9293's figures print it. Epochs
