@@ -195,6 +195,16 @@ func (e Event) index() int {
 	return int(numKinds) + (int(e.Flags)*int(numSeqClasses)+int(e.Seq))*int(numAckClasses) + int(e.Ack)
 }
 
+// inRange reports whether the event's fields are within their types'
+// ranges, so that index stays inside the table. (An arrival whose ACK bit
+// disagrees with its AckClass is in range; no row matches it.)
+func (e Event) inRange() bool {
+	if e.Kind >= numKinds {
+		return false
+	}
+	return e.Kind != Arrive || (e.Flags <= allFlags && e.Seq < numSeqClasses && e.Ack < numAckClasses)
+}
+
 const numEventIndexes = int(numKinds) + int(allFlags+1)*int(numSeqClasses)*int(numAckClasses)
 
 // AllEvents enumerates the event universe: every kind other than arrival,

@@ -156,3 +156,27 @@ func (n Numbering) Format(s Segment) string {
 	}
 	return b.String()
 }
+
+// FormatBetween renders a segment whose SEQ counts in the sender's
+// numbering and whose ACK counts in the receiver's, as traces between two
+// endpoints need.
+func FormatBetween(s Segment, sender, receiver Numbering) string {
+	var b strings.Builder
+	if s.Flags&^Data == RST|ACK {
+		// <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>: the reply of a
+		// TCB-less endpoint has no sequence space to count in.
+		b.WriteString("<SEQ=0>")
+	} else {
+		fmt.Fprintf(&b, "<SEQ=%d>", sender.Number(s.Seq))
+	}
+	if s.Flags.Has(ACK) {
+		fmt.Fprintf(&b, "<ACK=%d>", receiver.Number(s.Ack))
+	}
+	if ctl := (s.Flags &^ Data).String(); ctl != "none" {
+		fmt.Fprintf(&b, "<CTL=%s>", ctl)
+	}
+	if s.Flags.Has(Data) {
+		b.WriteString("<DATA>")
+	}
+	return b.String()
+}

@@ -417,8 +417,13 @@ func (t *Table) States() []State {
 // HasState reports whether the table keeps state s.
 func (t *Table) HasState(s State) bool { return int(s) < NumStates && !t.removed[s] }
 
-// Lookup returns the row that handles event e for TCB tcb.
+// Lookup returns the row that handles event e for TCB tcb. It reports
+// false, rather than panicking, for a state or an event outside the
+// universe (a malformed input), so that Step can return ErrNoRow.
 func (t *Table) Lookup(tcb TCB, e Event) (int, bool) {
+	if int(tcb.State) >= NumStates || !e.inRange() {
+		return 0, false
+	}
 	k := int(tcb.State)*numEventIndexes + e.index()
 	for _, ri := range t.candIdx[t.candOff[k]:t.candOff[k+1]] {
 		if t.rows[ri].Guard.Holds(tcb) {

@@ -1,0 +1,466 @@
+package checker
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Strategy is the order in which states are explored.
+type Strategy uint8
+
+// The strategies.
+const (
+	// BFS explores level by level, so every counterexample is a shortest
+	// one, and identical from run to run.
+	BFS Strategy = iota
+	// DFS explores the newest state first.
+	DFS
+)
+
+// String names the strategy.
+func (s Strategy) String() string { return [...]string{"bfs", "dfs"}[s] }
+
+// ParseStrategy parses "bfs" or "dfs".
+func ParseStrategy(s string) (Strategy, error) {
+	switch s {
+	case "bfs":
+		return BFS, nil
+	case "dfs":
+		return DFS, nil
+	}
+	return 0, fmt.Errorf("unknown strategy %q (expected bfs or dfs)", s)
+}
+
+// Options bound and shape a search. Zero bounds mean unbounded.
+type Options struct {
+	Strategy Strategy
+	// Fingerprint stores 64-bit hashes instead of states: less memory, and
+	// a small chance, bounded in Stats.OmissionBound, of missing a state.
+	Fingerprint bool
+	MaxStates   int
+	MaxDepth    int
+	MaxTime     time.Duration
+	// MaxMemory bounds the bytes the visited set may hold.
+	MaxMemory int64
+	// Progress, if set, is called about every ProgressEvery during the
+	// search, and once at the end.
+	Progress      func(Progress)
+	ProgressEvery time.Duration
+}
+
+// Progress is a snapshot of a running search.
+type Progress struct {
+	Generated, Distinct, Queue int
+	Depth                      int
+	Elapsed                    time.Duration
+	StatesPerSecond            float64
+	Done                       bool
+}
+
+// Stats describe a finished search.
+type Stats struct {
+	Strategy    string
+	Fingerprint bool
+	// Generated counts successor states produced; Distinct counts the
+	// different states found; Transitions counts the edges explored.
+	Generated, Distinct, Transitions int
+	// Depth is the length of the longest shortest path explored (BFS) or
+	// the deepest stack (DFS).
+	Depth int
+	// StoreBytes is the memory held by the visited set and the state
+	// store; BytesPerState divides it by Distinct.
+	StoreBytes    int64
+	BytesPerState float64
+	Elapsed       time.Duration
+	// StatesPerSecond is Distinct divided by Elapsed.
+	StatesPerSecond float64
+	// CapacityBlocked counts transitions not taken because a channel was
+	// full (the model's capacity bound, not a search bound).
+	CapacityBlocked int
+	// OmissionBound, in fingerprint mode, bounds the probability that a
+	// hash collision hid a state: Distinct^2 / 2^65.
+	OmissionBound float64
+	// Bound names the search bound that cut the search short ("states",
+	// "depth", "time", "memory"), or is empty for a complete search.
+	Bound string
+}
+
+// Coverage counts, for each row of the model's table (by index), how many
+// explored transitions took it. A row that never fired marks a part of the
+// protocol the model is too narrow to exercise.
+type Coverage []int
+
+// Report is the result of checking properties of one model.
+type Report struct {
+	Model    string
+	Outcomes []Outcome
+	Stats    Stats
+	Coverage Coverage
+}
+
+// ErrModel wraps a model the checker cannot explore.
+var ErrModel = errors.New("invalid model")
+
+// Check explores the model and decides its safety properties (and, for
+// liveness properties, builds the graph and decides them too). It returns
+// an error only for a model it cannot explore; bounds give Inconclusive
+// verdicts, never errors.
+func Check(m Model, props []Property, opt Options) (*Report, error) {
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrModel, err)
+	}
+	e := newExplorer(&m, props, opt)
+	e.run()
+	if e.mc.err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrModel, e.mc.err)
+	}
+	rep := e.report()
+	if hasLiveness(props) {
+		if err := checkLiveness(e, rep); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+func hasLiveness(props []Property) bool {
+	for i := range props {
+		if !props[i].Kind.Safety() {
+			return true
+		}
+	}
+	return false
+}
+
+type explorer struct {
+	m     *Model
+	mc    *machine
+	props []Property
+	opt   Options
+	st    *store
+	out   []Outcome
+	// open counts safety properties not yet decided by a trace.
+	open int
+
+	coverage                      Coverage
+	generated, transitions, depth int
+	bound                         string
+	start                         time.Time
+	lastProgress                  time.Time
+	complete                      bool
+}
+
+func newExplorer(m *Model, props []Property, opt Options) *explorer {
+	mc := newMachine(m)
+	e := &explorer{m: m, mc: mc, props: props, opt: opt, st: newStore(mc.codec.words, opt.Fingerprint), coverage: make(Coverage, m.Table.NumRows())}
+	e.out = make([]Outcome, len(props))
+	for i, p := range props {
+		e.out[i] = Outcome{Property: p.Name, Kind: p.Kind}
+		if p.Kind.Safety() {
+			e.open++
+		}
+	}
+	return e
+}
+
+// run performs the safety search.
+func (e *explorer) run() {
+	e.start = time.Now()
+	e.lastProgress = e.start
+	var key [maxWords]uint64
+	w0 := e.mc.initial()
+	e.mc.codec.canon(&w0)
+	e.mc.codec.encode(&w0, &key)
+	e.st.insert(&key, noParent, 0)
+	e.checkState(0, &w0)
+
+	var w, next World
+	var stack []stackEntry
+	if e.opt.Strategy == DFS {
+		stack = append(stack, stackEntry{0, 0})
+	}
+	head, levelEnd := 0, 1
+	for iter := 0; e.open > 0 || len(e.props) == 0 || hasLiveness(e.props); iter++ {
+		var cur, curDepth int
+		if e.opt.Strategy == BFS {
+			if head >= e.st.n {
+				e.complete = true
+				break
+			}
+			if head == levelEnd {
+				e.depth++
+				levelEnd = e.st.n
+			}
+			cur, curDepth = head, e.depth
+			head++
+		} else {
+			if len(stack) == 0 {
+				e.complete = true
+				break
+			}
+			top := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			cur, curDepth = int(top.index), int(top.depth)
+			e.depth = max(e.depth, curDepth)
+		}
+		if e.opt.MaxDepth > 0 && curDepth >= e.opt.MaxDepth {
+			// States at the depth bound are found but not expanded.
+			e.bound = "depth"
+			continue
+		}
+		if iter&1023 == 0 && e.overBound() {
+			break
+		}
+		e.st.key(cur, &key)
+		e.mc.codec.decode(&key, &w)
+		if e.opt.Fingerprint && e.opt.Strategy == BFS {
+			e.st.release(cur)
+		}
+		choice := 0
+		succ := 0
+		e.mc.successors(&w, func(t *Transition, nw *World) {
+			c := choice
+			choice++
+			e.generated++
+			e.transitions++
+			succ++
+			if t.Row >= 0 {
+				e.coverage[t.Row]++
+			}
+			if c > math.MaxUint8 {
+				e.mc.fail(fmt.Errorf("a state has more than %d successors", math.MaxUint8+1))
+				return
+			}
+			next = *nw
+			e.checkStep(cur, uint8(c), &w, t, &next)
+			var k [maxWords]uint64
+			e.mc.codec.encode(&next, &k)
+			idx, isNew := e.st.insert(&k, uint32(cur), uint8(c))
+			if isNew {
+				e.checkState(idx, &next)
+				if e.opt.Strategy == DFS {
+					stack = append(stack, stackEntry{uint32(idx), uint32(curDepth + 1)})
+				}
+			}
+		})
+		if e.mc.err != nil {
+			return
+		}
+		if succ == 0 {
+			e.checkDeadlock(cur, &w)
+		}
+		if e.st.n >= maxStates {
+			e.bound = "states"
+			break
+		}
+	}
+	if e.bound != "" {
+		e.complete = false
+	}
+	e.progress(true, head)
+}
+
+type stackEntry struct{ index, depth uint32 }
+
+func (e *explorer) overBound() bool {
+	switch {
+	case e.opt.MaxStates > 0 && e.st.n >= e.opt.MaxStates:
+		e.bound = "states"
+	case e.opt.MaxTime > 0 && time.Since(e.start) >= e.opt.MaxTime:
+		e.bound = "time"
+	case e.opt.MaxMemory > 0 && e.st.bytes() >= e.opt.MaxMemory:
+		e.bound = "memory"
+	}
+	if e.opt.Progress != nil && time.Since(e.lastProgress) >= e.progressEvery() {
+		e.progress(false, 0)
+	}
+	return e.bound != "" && e.bound != "depth"
+}
+
+func (e *explorer) progressEvery() time.Duration {
+	if e.opt.ProgressEvery > 0 {
+		return e.opt.ProgressEvery
+	}
+	return 200 * time.Millisecond
+}
+
+func (e *explorer) progress(done bool, head int) {
+	if e.opt.Progress == nil {
+		return
+	}
+	e.lastProgress = time.Now()
+	el := time.Since(e.start)
+	e.opt.Progress(Progress{
+		Generated: e.generated, Distinct: e.st.n, Queue: max(e.st.n-head, 0), Depth: e.depth,
+		Elapsed: el, StatesPerSecond: float64(e.st.n) / max(el.Seconds(), 1e-9), Done: done,
+	})
+}
+
+// checkState evaluates the state properties on a newly found state.
+func (e *explorer) checkState(idx int, w *World) {
+	for i := range e.props {
+		p := &e.props[i]
+		o := &e.out[i]
+		if o.decided() {
+			continue
+		}
+		var hit bool
+		switch p.Kind {
+		case Invariant:
+			hit = !p.Pred(w)
+		case QuiescentInvariant:
+			hit = w.Quiescent() && !p.Pred(w)
+		case Reachable:
+			hit = p.Pred(w)
+		default:
+			continue
+		}
+		if hit {
+			o.Trace = e.trace(idx, -1, nil)
+			e.open--
+		}
+	}
+}
+
+// checkStep evaluates the step invariants on a transition.
+func (e *explorer) checkStep(from int, choice uint8, before *World, t *Transition, after *World) {
+	for i := range e.props {
+		p := &e.props[i]
+		o := &e.out[i]
+		if p.Kind != StepInvariant || o.decided() {
+			continue
+		}
+		if !p.Step(before, t, after) {
+			o.Trace = e.trace(from, int(choice), nil)
+			e.open--
+		}
+	}
+}
+
+// checkDeadlock evaluates the deadlock properties on a state without
+// successors.
+func (e *explorer) checkDeadlock(idx int, w *World) {
+	for i := range e.props {
+		p := &e.props[i]
+		o := &e.out[i]
+		if p.Kind != DeadlockFree || o.decided() {
+			continue
+		}
+		valid := p.ValidEnd
+		if valid == nil {
+			valid = DefaultValidEnd
+		}
+		if !valid(w) {
+			o.Trace = e.trace(idx, -1, nil)
+			e.open--
+		}
+	}
+}
+
+// trace rebuilds the path to state idx by replaying the recorded choices
+// from the initial state, then, if extra >= 0, takes transition number
+// extra from there.
+func (e *explorer) trace(idx int, extra int, _ *World) *Trace {
+	var choices []uint8
+	for i := idx; ; {
+		p, c := e.st.parent(i)
+		if p == noParent {
+			break
+		}
+		choices = append(choices, c)
+		i = int(p)
+	}
+	for l, r := 0, len(choices)-1; l < r; l, r = l+1, r-1 {
+		choices[l], choices[r] = choices[r], choices[l]
+	}
+	if extra >= 0 {
+		choices = append(choices, uint8(extra))
+	}
+	return e.replay(choices, -1)
+}
+
+// replay follows a sequence of transition numbers from the initial state.
+func (e *explorer) replay(choices []uint8, loopStart int) *Trace {
+	saved := e.mc.capacityBlocked
+	defer func() { e.mc.capacityBlocked = saved }()
+	w := e.mc.initial()
+	e.mc.codec.canon(&w)
+	tr := &Trace{Model: e.m.Name, Initial: w, LoopStart: loopStart, table: e.mc.table}
+	for _, c := range choices {
+		n := 0
+		var st Step
+		found := false
+		e.mc.successors(&w, func(t *Transition, nw *World) {
+			if n == int(c) {
+				st = Step{Transition: *t, Before: w, After: *nw}
+				found = true
+			}
+			n++
+		})
+		if !found {
+			panic("checker: replay diverged from the search; successor generation is not deterministic")
+		}
+		tr.Steps = append(tr.Steps, st)
+		w = st.After
+	}
+	return tr
+}
+
+func (e *explorer) report() *Report {
+	el := time.Since(e.start)
+	stats := Stats{
+		Strategy: e.opt.Strategy.String(), Fingerprint: e.opt.Fingerprint,
+		Generated: e.generated, Distinct: e.st.n, Transitions: e.transitions, Depth: e.depth,
+		StoreBytes: e.st.bytes(), Elapsed: el, CapacityBlocked: e.mc.capacityBlocked, Bound: e.bound,
+	}
+	if e.st.n > 0 {
+		stats.BytesPerState = float64(stats.StoreBytes) / float64(e.st.n)
+	}
+	stats.StatesPerSecond = float64(e.st.n) / max(el.Seconds(), 1e-9)
+	if e.opt.Fingerprint {
+		n := float64(e.st.n)
+		stats.OmissionBound = n * n / math.Pow(2, 65)
+	}
+	rep := &Report{Model: e.m.Name, Stats: stats, Coverage: e.coverage}
+	for i := range e.props {
+		p := &e.props[i]
+		o := e.out[i]
+		if !p.Kind.Safety() {
+			rep.Outcomes = append(rep.Outcomes, o)
+			continue
+		}
+		switch {
+		case p.Kind == Reachable && o.Trace != nil:
+			o.Verdict = Holds
+			o.Message = fmt.Sprintf("reachable in %d steps", len(o.Trace.Steps))
+		case o.Trace != nil:
+			o.Verdict = Violated
+			o.Message = violationMessage(p.Kind, o.Trace)
+		case !e.complete:
+			o.Verdict = Inconclusive
+			o.Message = fmt.Sprintf("search cut short by the %s bound after %d states; the property was not decided", e.bound, e.st.n)
+		case p.Kind == Reachable:
+			o.Verdict = Violated
+			o.Message = fmt.Sprintf("no reachable state satisfies it (all %d states explored)", e.st.n)
+		default:
+			o.Verdict = Holds
+			o.Message = fmt.Sprintf("holds in all %d reachable states", e.st.n)
+		}
+		rep.Outcomes = append(rep.Outcomes, o)
+	}
+	return rep
+}
+
+func violationMessage(k Kind, t *Trace) string {
+	switch k {
+	case DeadlockFree:
+		return fmt.Sprintf("a state with no successor that is not a valid end state, after %d steps", len(t.Steps))
+	case StepInvariant:
+		return fmt.Sprintf("step %d breaks it", len(t.Steps))
+	case QuiescentInvariant:
+		return fmt.Sprintf("a quiescent state breaks it after %d steps", len(t.Steps))
+	}
+	return fmt.Sprintf("a state breaks it after %d steps", len(t.Steps))
+}

@@ -1,0 +1,201 @@
+package checker
+
+import "math/bits"
+
+// The store keeps the states found so far, in discovery order, with a
+// parent link and the number of the transition that produced each one, and
+// a visited set over them.
+//
+// Memory per state in exact mode is the packed state (8 bytes per word, two
+// words for the reference model), 4 bytes of parent, 1 byte of choice, and
+// a 4-byte slot of the open-addressing table at a load factor between 3/8
+// and 3/4: 26 to 32 bytes for the reference model. States are kept in
+// fixed-size chunks so that growth never copies them and never leaves half
+// of a doubled slice unused.
+//
+// A parallel search can shard this structure by hash: the table holds only
+// indices, and the chunks are append-only.
+
+const (
+	chunkShift = 12
+	chunkSize  = 1 << chunkShift
+	chunkMask  = chunkSize - 1
+	// noParent marks the initial state.
+	noParent = ^uint32(0)
+	// maxStates is the most states a store can index (uint32 indices, one
+	// reserved).
+	maxStates = 1<<32 - 2
+)
+
+type store struct {
+	words       int
+	fingerprint bool
+	chunks      [][]uint64 // packed states (exact mode keeps all of them)
+	parents     [][]uint32
+	choices     [][]uint8
+	n           int
+	// exact mode: slot holds index+1 (0 is empty).
+	slots []uint32
+	// fingerprint mode: slot holds the state's 64-bit hash, with 0 mapped
+	// to 1 so that 0 means empty.
+	fps  []uint64
+	mask uint64
+	// released counts leading chunks freed in fingerprint mode.
+	released int
+}
+
+func newStore(words int, fingerprint bool) *store {
+	s := &store{words: words, fingerprint: fingerprint}
+	const initial = 1 << 10
+	if fingerprint {
+		s.fps = make([]uint64, initial)
+	} else {
+		s.slots = make([]uint32, initial)
+	}
+	s.mask = initial - 1
+	return s
+}
+
+// hashKey mixes the packed words into 64 bits (a splitmix64 finaliser per
+// word). It has no seed: the same state hashes the same in every run.
+func hashKey(k *[maxWords]uint64, words int) uint64 {
+	h := uint64(0x9e3779b97f4a7c15)
+	for i := 0; i < words; i++ {
+		h ^= k[i]
+		h = bits.RotateLeft64(h, 29) * 0xbf58476d1ce4e5b9
+		h ^= h >> 32
+		h *= 0x94d049bb133111eb
+		h ^= h >> 29
+	}
+	return h
+}
+
+func (s *store) key(i int, out *[maxWords]uint64) {
+	c := s.chunks[i>>chunkShift]
+	off := (i & chunkMask) * s.words
+	copy(out[:s.words], c[off:off+s.words])
+}
+
+func (s *store) equal(i int, k *[maxWords]uint64) bool {
+	c := s.chunks[i>>chunkShift]
+	off := (i & chunkMask) * s.words
+	for j := 0; j < s.words; j++ {
+		if c[off+j] != k[j] {
+			return false
+		}
+	}
+	return true
+}
+
+// insert adds the state if it is new and reports its index and whether it
+// was new.
+func (s *store) insert(k *[maxWords]uint64, parent uint32, choice uint8) (int, bool) {
+	h := hashKey(k, s.words)
+	if s.fingerprint {
+		fp := h | 1
+		for i := h & s.mask; ; i = (i + 1) & s.mask {
+			switch s.fps[i] {
+			case 0:
+				s.fps[i] = fp
+				return s.append(k, parent, choice), true
+			case fp:
+				return -1, false
+			}
+		}
+	}
+	for i := h & s.mask; ; i = (i + 1) & s.mask {
+		v := s.slots[i]
+		if v == 0 {
+			idx := s.append(k, parent, choice)
+			s.slots[i] = uint32(idx + 1)
+			return idx, true
+		}
+		if s.equal(int(v-1), k) {
+			return int(v - 1), false
+		}
+	}
+}
+
+// lookup returns the index of a stored state (exact mode only).
+func (s *store) lookup(k *[maxWords]uint64) (int, bool) {
+	h := hashKey(k, s.words)
+	for i := h & s.mask; ; i = (i + 1) & s.mask {
+		v := s.slots[i]
+		if v == 0 {
+			return 0, false
+		}
+		if s.equal(int(v-1), k) {
+			return int(v - 1), true
+		}
+	}
+}
+
+func (s *store) append(k *[maxWords]uint64, parent uint32, choice uint8) int {
+	idx := s.n
+	if idx&chunkMask == 0 {
+		s.chunks = append(s.chunks, make([]uint64, chunkSize*s.words))
+		s.parents = append(s.parents, make([]uint32, chunkSize))
+		s.choices = append(s.choices, make([]uint8, chunkSize))
+	}
+	c := s.chunks[idx>>chunkShift]
+	copy(c[(idx&chunkMask)*s.words:], k[:s.words])
+	s.parents[idx>>chunkShift][idx&chunkMask] = parent
+	s.choices[idx>>chunkShift][idx&chunkMask] = choice
+	s.n++
+	if uint64(s.n)*4 > (s.mask+1)*3 {
+		s.grow()
+	}
+	return idx
+}
+
+func (s *store) grow() {
+	size := (s.mask + 1) * 2
+	s.mask = size - 1
+	if s.fingerprint {
+		old := s.fps
+		s.fps = make([]uint64, size)
+		for _, fp := range old {
+			if fp != 0 {
+				i := fp & s.mask
+				for s.fps[i] != 0 {
+					i = (i + 1) & s.mask
+				}
+				s.fps[i] = fp
+			}
+		}
+		return
+	}
+	s.slots = make([]uint32, size)
+	var k [maxWords]uint64
+	for idx := 0; idx < s.n; idx++ {
+		s.key(idx, &k)
+		i := hashKey(&k, s.words) & s.mask
+		for s.slots[i] != 0 {
+			i = (i + 1) & s.mask
+		}
+		s.slots[i] = uint32(idx + 1)
+	}
+}
+
+func (s *store) parent(i int) (uint32, uint8) {
+	return s.parents[i>>chunkShift][i&chunkMask], s.choices[i>>chunkShift][i&chunkMask]
+}
+
+// release frees the packed states of chunks wholly below index i; only
+// fingerprint mode may do this, since its visited set does not read them.
+func (s *store) release(i int) {
+	for ; s.released < i>>chunkShift; s.released++ {
+		s.chunks[s.released] = nil
+	}
+}
+
+// bytes is the memory the store holds, in bytes.
+func (s *store) bytes() int64 {
+	var b int64
+	for _, c := range s.chunks {
+		b += int64(cap(c)) * 8
+	}
+	b += int64(len(s.parents)) * chunkSize * 5
+	b += int64(cap(s.slots))*4 + int64(cap(s.fps))*8
+	return b
+}

@@ -1,0 +1,324 @@
+package checker
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/tcpcheck/tcpcheck/spec"
+)
+
+// Side names an endpoint: A or B.
+type Side uint8
+
+// The two endpoints.
+const (
+	A Side = iota
+	B
+)
+
+// String returns "A" or "B".
+func (s Side) String() string { return string(rune('A' + s)) }
+
+// Peer returns the other side.
+func (s Side) Peer() Side { return 1 - s }
+
+// Ending says how an endpoint's latest connection ended.
+type Ending uint8
+
+// The endings.
+const (
+	EndNone        Ending = iota // not ended (or never opened)
+	EndClosed                    // closed normally: LAST-ACK acknowledged or 2MSL expired
+	EndReset                     // reset by the peer
+	EndRefused                   // refused by the peer
+	EndUserTimeout               // retransmissions ran out
+	EndAborted                   // the user aborted
+	EndCrashed                   // the host crashed
+	EndOther                     // deleted by another row (for example LISTEN closed)
+	numEndings
+)
+
+var endingNames = [...]string{"none", "closed", "reset", "refused", "user-timeout", "aborted", "crashed", "other"}
+
+// String names the ending.
+func (e Ending) String() string { return endingNames[e] }
+
+// Endpoints lists the ending names, for the property language.
+func Endings() []string { return append([]string(nil), endingNames[:]...) }
+
+// Endpoint is one side: its TCB and what its user has done in the current
+// incarnation.
+type Endpoint struct {
+	TCB spec.TCB
+	// Opened, Sent, Closed and Aborted record the user's calls in this
+	// incarnation; Crashed records the host's one crash.
+	Opened, Sent, Closed, Aborted, Crashed bool
+	// Incarnation counts the reopens so far.
+	Incarnation uint8
+	// Ended says how the latest connection ended.
+	Ended Ending
+}
+
+// Channel is one direction of the network: the segments in flight, in
+// sending order (or sorted, when the network reorders, since order then
+// carries no information).
+type Channel struct {
+	N   uint8
+	Seg [MaxCapacity]spec.Segment
+}
+
+// Segments returns the segments in flight.
+func (c *Channel) Segments() []spec.Segment { return c.Seg[:c.N] }
+
+// Count returns how many segments in flight have all the flags f.
+func (c *Channel) Count(f spec.Flags) int {
+	n := 0
+	for _, s := range c.Seg[:c.N] {
+		if s.Flags.Has(f) {
+			n++
+		}
+	}
+	return n
+}
+
+func (c *Channel) push(s spec.Segment) { c.Seg[c.N] = s; c.N++ }
+
+func (c *Channel) remove(i int) {
+	copy(c.Seg[i:c.N], c.Seg[i+1:c.N])
+	c.N--
+	c.Seg[c.N] = spec.Segment{}
+}
+
+// World is the global state: both endpoints and both directions of the
+// network. Net[A] carries segments from A to B, Net[B] from B to A.
+type World struct {
+	E   [2]Endpoint
+	Net [2]Channel
+	// Lost and Duplicated count the faults used from their budgets.
+	Lost, Duplicated uint8
+}
+
+// Quiescent reports whether nothing is in flight: all that can still
+// happen is timers and user calls.
+func (w *World) Quiescent() bool { return w.Net[A].N == 0 && w.Net[B].N == 0 }
+
+// InFlight returns how many segments with all the flags f travel from
+// side s to its peer.
+func (w *World) InFlight(from Side, f spec.Flags) int { return w.Net[from].Count(f) }
+
+// String renders the world on one line, for diagnostics.
+func (w *World) String() string {
+	var b strings.Builder
+	for s := A; s <= B; s++ {
+		fmt.Fprintf(&b, "%s:%s ", s, w.E[s].TCB.State)
+	}
+	for s := A; s <= B; s++ {
+		var segs []string
+		for _, g := range w.Net[s].Segments() {
+			segs = append(segs, g.String())
+		}
+		fmt.Fprintf(&b, "%s->%s:[%s] ", s, s.Peer(), strings.Join(segs, " "))
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// Segment kinds: every segment a table's templates can produce. Encoding
+// the kind in three bits instead of five flag bits keeps a state of the
+// reference model in 128 bits.
+var segKinds = [...]spec.Flags{0, spec.SYN, spec.SYN | spec.ACK, spec.ACK, spec.ACK | spec.Data, spec.FIN | spec.ACK, spec.RST, spec.RST | spec.ACK}
+
+var kindOf = func() (k [32]uint8) {
+	for i := range k {
+		k[i] = 0xff
+	}
+	for i, f := range segKinds {
+		k[f] = uint8(i)
+	}
+	return
+}()
+
+// Bit widths of the encoding.
+const (
+	segBits      = 3 + 2 + 2 + 2 + 2
+	endpointBits = 4 + 1 + 2 + 2 + 1 + 1 + 1 + 2 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 2 + 3
+	maxWords     = 4
+)
+
+// codec packs worlds of one model into a fixed number of 64-bit words.
+type codec struct {
+	words    int
+	capacity int
+	reorder  bool
+	reuseISN bool
+}
+
+func newCodec(m *Model) codec {
+	bits := 2*endpointBits + 3 + 3 + 2*m.Net.Capacity*segBits
+	return codec{words: (bits + 63) / 64, capacity: m.Net.Capacity, reorder: m.Net.Reorder, reuseISN: m.ReuseISN}
+}
+
+type bitWriter struct {
+	w   *[maxWords]uint64
+	pos uint
+}
+
+func (b *bitWriter) put(v uint64, n uint) {
+	i, o := b.pos/64, b.pos%64
+	b.w[i] |= v << o
+	if o+n > 64 {
+		b.w[i+1] |= v >> (64 - o)
+	}
+	b.pos += n
+}
+
+func (b *bitWriter) flag(v bool) {
+	if v {
+		b.put(1, 1)
+	} else {
+		b.pos++
+	}
+}
+
+type bitReader struct {
+	w   *[maxWords]uint64
+	pos uint
+}
+
+func (b *bitReader) get(n uint) uint64 {
+	i, o := b.pos/64, b.pos%64
+	v := b.w[i] >> o
+	if o+n > 64 {
+		v |= b.w[i+1] << (64 - o)
+	}
+	b.pos += n
+	return v & (1<<n - 1)
+}
+
+func (b *bitReader) flag() bool { return b.get(1) == 1 }
+
+func encodeSeg(s spec.Segment) uint64 {
+	k := uint64(kindOf[s.Flags&31])
+	v := k | uint64(s.Seq.Epoch&3)<<3 | uint64(s.Seq.Off&3)<<5
+	if s.Flags.Has(spec.ACK) {
+		v |= uint64(s.Ack.Epoch&3)<<7 | uint64(s.Ack.Off&3)<<9
+	}
+	return v
+}
+
+func decodeSeg(v uint64) spec.Segment {
+	return spec.Segment{
+		Flags: segKinds[v&7],
+		Seq:   spec.Seq{Epoch: uint8(v >> 3 & 3), Off: uint8(v >> 5 & 3)},
+		Ack:   spec.Seq{Epoch: uint8(v >> 7 & 3), Off: uint8(v >> 9 & 3)},
+	}
+}
+
+// encodable reports whether a segment fits the encoding; the codec's
+// bounds make this hold for every segment the templates produce.
+func encodable(s spec.Segment) bool {
+	return kindOf[s.Flags&31] != 0xff && s.Seq.Epoch < 4 && s.Seq.Off < 4 && s.Ack.Epoch < 4 && s.Ack.Off < 4
+}
+
+// epoch is the ISN epoch of an endpoint's incarnation.
+func (c *codec) epoch(inc uint8) uint8 {
+	if c.reuseISN {
+		return 0
+	}
+	return inc
+}
+
+// canon puts a world in canonical form: with reordering, each channel is a
+// multiset, so it is sorted.
+func (c *codec) canon(w *World) {
+	if !c.reorder {
+		return
+	}
+	for d := range w.Net {
+		ch := &w.Net[d]
+		if ch.N > 1 {
+			segs := ch.Seg[:ch.N]
+			sort.Slice(segs, func(i, j int) bool { return encodeSeg(segs[i]) < encodeSeg(segs[j]) })
+		}
+	}
+}
+
+func (c *codec) encode(w *World, out *[maxWords]uint64) {
+	*out = [maxWords]uint64{}
+	b := bitWriter{w: out}
+	for i := range w.E {
+		e := &w.E[i]
+		t := &e.TCB
+		b.put(uint64(t.State), 4)
+		b.flag(t.Passive)
+		b.put(uint64(t.SndUna), 2)
+		b.put(uint64(t.SndNxt), 2)
+		b.flag(t.DataSent)
+		b.flag(t.DataQueued)
+		b.flag(t.ClosePending)
+		b.put(uint64(t.IRSEpoch), 2)
+		b.put(uint64(t.RcvNxt), 2)
+		b.put(uint64(t.Retries), 2)
+		b.flag(e.Opened)
+		b.flag(e.Sent)
+		b.flag(e.Closed)
+		b.flag(e.Aborted)
+		b.flag(e.Crashed)
+		b.put(uint64(e.Incarnation), 2)
+		b.put(uint64(e.Ended), 3)
+	}
+	b.put(uint64(w.Lost), 3)
+	b.put(uint64(w.Duplicated), 3)
+	for d := range w.Net {
+		ch := &w.Net[d]
+		for i := 0; i < c.capacity; i++ {
+			if i < int(ch.N) {
+				b.put(encodeSeg(ch.Seg[i]), segBits)
+			} else {
+				b.pos += segBits
+			}
+		}
+	}
+}
+
+func (c *codec) decode(in *[maxWords]uint64, w *World) {
+	*w = World{}
+	b := bitReader{w: in}
+	for i := range w.E {
+		e := &w.E[i]
+		t := &e.TCB
+		t.State = spec.State(b.get(4))
+		t.Passive = b.flag()
+		t.SndUna = uint8(b.get(2))
+		t.SndNxt = uint8(b.get(2))
+		t.DataSent = b.flag()
+		t.DataQueued = b.flag()
+		t.ClosePending = b.flag()
+		t.IRSEpoch = uint8(b.get(2))
+		t.RcvNxt = uint8(b.get(2))
+		t.Retries = uint8(b.get(2))
+		e.Opened = b.flag()
+		e.Sent = b.flag()
+		e.Closed = b.flag()
+		e.Aborted = b.flag()
+		e.Crashed = b.flag()
+		e.Incarnation = uint8(b.get(2))
+		e.Ended = Ending(b.get(3))
+		t.Epoch = c.epoch(e.Incarnation)
+		if !t.State.KnowsIRS() {
+			t.IRSEpoch, t.RcvNxt = 0, 0
+		}
+	}
+	w.Lost = uint8(b.get(3))
+	w.Duplicated = uint8(b.get(3))
+	for d := range w.Net {
+		ch := &w.Net[d]
+		for i := 0; i < c.capacity; i++ {
+			v := b.get(segBits)
+			if v&7 != 0 {
+				ch.Seg[ch.N] = decodeSeg(v)
+				ch.N++
+			}
+		}
+	}
+}
