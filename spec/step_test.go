@@ -2,6 +2,7 @@ package spec_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -127,7 +128,10 @@ func TestEveryUserCallAnswers(t *testing.T) {
 					}
 					require.NoError(t, res.Err, "%s: %s in %+v", tbl.Name(), k, w)
 					if res.Notice.IsError() {
-						require.Equal(t, w, res.Next)
+						// Guard worlds are not all reachable TCBs (CLOSED
+						// with Passive set), so compare the state only;
+						// TestStepInvariants compares whole TCBs.
+						require.Equal(t, w.State, res.Next.State)
 						require.Zero(t, res.NOut)
 					}
 				}
@@ -189,7 +193,7 @@ func TestMalformedInput(t *testing.T) {
 		{Kind: spec.Arrive, Flags: 0xff},
 		{Kind: spec.Arrive, Flags: spec.SYN, Seq: 5},
 		{Kind: spec.Arrive, Flags: spec.ACK, Ack: 6},
-		{Kind: spec.Arrive, Flags: spec.ACK, Ack: spec.AckNone},        // ACK bit without a class
+		{Kind: spec.Arrive, Flags: spec.ACK, Ack: spec.AckNone},         // ACK bit without a class
 		{Kind: spec.Arrive, Flags: spec.SYN, Ack: spec.AckUnacceptable}, // a class without the ACK bit
 	} {
 		var ok bool
@@ -246,59 +250,102 @@ func TestStepInvariants(t *testing.T) {
 			start := spec.ClosedTCB(epochA)
 			seen := map[spec.TCB]bool{start: true}
 			queue := []spec.TCB{start}
+			steps := 0
 			for len(queue) > 0 {
 				tcb := queue[0]
 				queue = queue[1:]
 				for _, in := range inputs {
-					res := tbl.Step(tcb, in)
-					require.Equal(t, tcb.Classify(in), res.Event)
-					if res.Err != nil {
-						require.ErrorIs(t, res.Err, spec.ErrSecondSend, "%s on %v", tcb, in)
-						require.True(t, in.Kind == spec.Send && (tcb.DataSent || tcb.DataQueued))
-						require.Equal(t, tcb, res.Next)
-						continue
+					steps++
+					if msg := checkStep(tbl, tcb, in); msg != "" {
+						t.Fatalf("%s: %s on %+v: %s", tbl.Name(), tcb, in, msg)
 					}
-					ri, ok := tbl.Lookup(tcb, res.Event)
-					require.True(t, ok)
-					require.Equal(t, ri, res.Row)
-					row := tbl.Row(res.Row)
-					n := res.Next
-					require.Equal(t, row.To, n.State)
-					require.True(t, tbl.HasState(n.State))
-					require.Equal(t, tcb.Epoch, n.Epoch, "the ISN clock is the caller's")
-					require.LessOrEqual(t, n.SndUna, n.SndNxt, "%s -> %s", tcb, n)
-					require.LessOrEqual(t, res.NOut, spec.MaxOut)
-					switch n.State {
-					case spec.Closed:
-						require.Equal(t, spec.ClosedTCB(tcb.Epoch), n)
-					case spec.Listen:
-						require.Equal(t, spec.TCB{State: spec.Listen, Epoch: tcb.Epoch}, n)
-					}
-					if res.Notice.IsError() {
-						require.Equal(t, tcb, n)
-					}
-					for _, out := range res.Sent() {
-						switch {
-						case out.Flags.Has(spec.RST):
-							// A reset never answers a reset.
-							require.False(t, in.Kind == spec.Arrive && in.Seg.Flags.Has(spec.RST), "%s answered %v with %s", row.ID, in, out)
-						default:
-							require.Equal(t, tcb.Epoch, out.Seq.Epoch, "%s sent %s", row.ID, out)
-							require.True(t, out.Flags.Has(spec.ACK) || out.Flags == spec.SYN, "%s sent %s", row.ID, out)
-						}
-					}
+					n := tbl.Step(tcb, in).Next
+					// No row reads the retry count; forgetting it keeps
+					// the explored space small without losing a state.
+					n.Retries = 0
 					if !seen[n] {
 						seen[n] = true
 						queue = append(queue, n)
 					}
 				}
 			}
-			// Every state of the table is reachable by one endpoint.
+			// Every state of the table is reachable by one endpoint, but
+			// for LAST-ACK in rfc793: its CLOSE in CLOSE-WAIT enters
+			// CLOSING, so nothing enters LAST-ACK (RFC 793 p.61, corrected
+			// by RFC 1122 4.2.2.20 (a)).
 			reached := map[spec.State]bool{}
 			for x := range seen {
 				reached[x.State] = true
 			}
-			require.Len(t, reached, len(tbl.States()))
+			var missing []spec.State
+			for _, s := range tbl.States() {
+				if !reached[s] {
+					missing = append(missing, s)
+				}
+			}
+			if tbl.Name() == "rfc793" {
+				require.Equal(t, []spec.State{spec.LastAck}, missing)
+			} else {
+				require.Empty(t, missing)
+			}
+			t.Logf("%d TCBs, %d steps", len(seen), steps)
 		})
 	}
+}
+
+// checkStep runs one step and returns what is wrong with it, or "". It
+// avoids testify in the exploration's inner loop, which makes millions of
+// steps.
+func checkStep(tbl *spec.Table, tcb spec.TCB, in spec.Input) string {
+	res := tbl.Step(tcb, in)
+	if res.Event != tcb.Classify(in) {
+		return fmt.Sprintf("event %s, classified %s", res.Event, tcb.Classify(in))
+	}
+	if res.Err != nil {
+		if !errors.Is(res.Err, spec.ErrSecondSend) || in.Kind != spec.Send || !(tcb.DataSent || tcb.DataQueued) {
+			return fmt.Sprintf("unexpected error %v", res.Err)
+		}
+		if res.Next != tcb || res.NOut != 0 || res.Row != -1 {
+			return "a refused SEND changed something"
+		}
+		return ""
+	}
+	if ri, ok := tbl.Lookup(tcb, res.Event); !ok || ri != res.Row {
+		return fmt.Sprintf("row %d, Lookup says %d %v", res.Row, ri, ok)
+	}
+	row := tbl.Row(res.Row)
+	n := res.Next
+	switch {
+	case row.From != tcb.State || row.To != n.State:
+		return fmt.Sprintf("row %s goes %s to %s, the TCB %s to %s", row.ID, row.From, row.To, tcb.State, n.State)
+	case !tbl.HasState(n.State):
+		return fmt.Sprintf("entered removed state %s", n.State)
+	case n.Epoch != tcb.Epoch:
+		return "the epoch changed: the ISN clock is the caller's"
+	case n.SndUna > n.SndNxt:
+		return fmt.Sprintf("SND.UNA > SND.NXT in %s", n)
+	case res.NOut > spec.MaxOut:
+		return "too many segments"
+	case n.State == spec.Closed && n != spec.ClosedTCB(tcb.Epoch):
+		return fmt.Sprintf("CLOSED keeps a TCB: %+v", n)
+	case n.State == spec.Listen && n != spec.TCB{State: spec.Listen, Epoch: tcb.Epoch}:
+		return fmt.Sprintf("LISTEN keeps connection state: %+v", n)
+	case res.Notice.IsError() && (n != tcb || res.NOut != 0):
+		return "a refused call changed something"
+	}
+	for _, out := range res.Sent() {
+		if out.Flags.Has(spec.RST) {
+			if in.Kind == spec.Arrive && in.Seg.Flags.Has(spec.RST) {
+				return fmt.Sprintf("%s answered a reset with %s", row.ID, out)
+			}
+			continue
+		}
+		if out.Seq.Epoch != tcb.Epoch {
+			return fmt.Sprintf("%s sent %s outside our sequence space", row.ID, out)
+		}
+		if !out.Flags.Has(spec.ACK) && out.Flags != spec.SYN {
+			return fmt.Sprintf("%s sent %s without ACK", row.ID, out)
+		}
+	}
+	return ""
 }
