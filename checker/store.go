@@ -34,8 +34,11 @@ type store struct {
 	parents     [][]uint32
 	choices     [][]uint8
 	n           int
-	// exact mode: slot holds index+1 (0 is empty).
-	slots []uint32
+	// exact mode: a slot holds index+1 in its low idxBits bits (0 is
+	// empty) and, above them, a tag of the state's hash, so that most
+	// probes that miss never read the stored state (a cache miss each).
+	slots   []uint32
+	idxBits uint
 	// fingerprint mode: slot holds the state's 64-bit hash, with 0 mapped
 	// to 1 so that 0 means empty.
 	fps  []uint64
@@ -53,6 +56,7 @@ func newStore(words int, fingerprint bool) *store {
 		s.slots = make([]uint32, initial)
 	}
 	s.mask = initial - 1
+	s.idxBits = 10
 	return s
 }
 
@@ -92,8 +96,8 @@ func (s *store) equal(i int, k *[maxWords]uint64) bool {
 func (s *store) insert(k *[maxWords]uint64, parent uint32, choice uint8) (int, bool) {
 	h := hashKey(k, s.words)
 	if s.fingerprint {
-		fp := h | 1
-		for i := h & s.mask; ; i = (i + 1) & s.mask {
+		fp := h | 1 // 0 marks an empty slot; grow re-places by fp too
+		for i := fp & s.mask; ; i = (i + 1) & s.mask {
 			switch s.fps[i] {
 			case 0:
 				s.fps[i] = fp
@@ -103,29 +107,55 @@ func (s *store) insert(k *[maxWords]uint64, parent uint32, choice uint8) (int, b
 			}
 		}
 	}
+	tag := s.tag(h)
+	idxMask := uint32(1)<<s.idxBits - 1
 	for i := h & s.mask; ; i = (i + 1) & s.mask {
 		v := s.slots[i]
 		if v == 0 {
+			mask := s.mask
 			idx := s.append(k, parent, choice)
-			s.slots[i] = uint32(idx + 1)
+			if s.mask == mask {
+				s.slots[i] = tag | uint32(idx+1)
+			} else {
+				s.place(h, idx) // the table grew: tag and slot changed
+			}
 			return idx, true
 		}
-		if s.equal(int(v-1), k) {
-			return int(v - 1), false
+		if v&^idxMask == tag && s.equal(int(v&idxMask-1), k) {
+			return int(v&idxMask - 1), false
 		}
 	}
+}
+
+// tag is the part of a hash stored beside an index in a slot.
+func (s *store) tag(h uint64) uint32 {
+	if s.idxBits >= 32 {
+		return 0
+	}
+	return uint32(h>>32) &^ (uint32(1)<<s.idxBits - 1)
+}
+
+// place stores index idx, whose state hashes to h, in a free slot.
+func (s *store) place(h uint64, idx int) {
+	i := h & s.mask
+	for s.slots[i] != 0 {
+		i = (i + 1) & s.mask
+	}
+	s.slots[i] = s.tag(h) | uint32(idx+1)
 }
 
 // lookup returns the index of a stored state (exact mode only).
 func (s *store) lookup(k *[maxWords]uint64) (int, bool) {
 	h := hashKey(k, s.words)
+	tag := s.tag(h)
+	idxMask := uint32(1)<<s.idxBits - 1
 	for i := h & s.mask; ; i = (i + 1) & s.mask {
 		v := s.slots[i]
 		if v == 0 {
 			return 0, false
 		}
-		if s.equal(int(v-1), k) {
-			return int(v - 1), true
+		if v&^idxMask == tag && s.equal(int(v&idxMask-1), k) {
+			return int(v&idxMask - 1), true
 		}
 	}
 }
@@ -166,14 +196,12 @@ func (s *store) grow() {
 		return
 	}
 	s.slots = make([]uint32, size)
+	s.idxBits++
 	var k [maxWords]uint64
-	for idx := 0; idx < s.n; idx++ {
+	// The state being appended (index n-1) is placed by insert.
+	for idx := 0; idx < s.n-1; idx++ {
 		s.key(idx, &k)
-		i := hashKey(&k, s.words) & s.mask
-		for s.slots[i] != 0 {
-			i = (i + 1) & s.mask
-		}
-		s.slots[i] = uint32(idx + 1)
+		s.place(hashKey(&k, s.words), idx)
 	}
 }
 

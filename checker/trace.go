@@ -36,7 +36,7 @@ func (t *Trace) Final() *World {
 }
 
 // Numbering returns the concrete ISNs a trace prints with, as RFC 9293's
-// figures do: A counts from 100 and B from 300, and each later incarnation
+// Figure 6 does: A's ISS is 100 and B's 300, and each later incarnation's
 // 400 further on.
 func Numbering(s Side) spec.Numbering {
 	base := uint32(100)
@@ -45,7 +45,7 @@ func Numbering(s Side) spec.Numbering {
 	}
 	n := spec.Numbering{}
 	for e := uint8(0); e < 4; e++ {
-		n[e] = base + 400*uint32(e) - 1
+		n[e] = base + 400*uint32(e)
 	}
 	return n
 }

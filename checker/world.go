@@ -2,7 +2,6 @@ package checker
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/tcpcheck/tcpcheck/spec"
@@ -141,7 +140,7 @@ var kindOf = func() (k [32]uint8) {
 // Bit widths of the encoding.
 const (
 	segBits      = 3 + 2 + 2 + 2 + 2
-	endpointBits = 4 + 1 + 2 + 2 + 1 + 1 + 1 + 2 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 2 + 3
+	endpointBits = 28
 	maxWords     = 4
 )
 
@@ -229,88 +228,116 @@ func (c *codec) epoch(inc uint8) uint8 {
 }
 
 // canon puts a world in canonical form: with reordering, each channel is a
-// multiset, so it is sorted.
+// multiset, so it is sorted by segment code. An insertion sort over at most
+// MaxCapacity codes is allocation-free and faster than sort.Slice here.
 func (c *codec) canon(w *World) {
 	if !c.reorder {
 		return
 	}
 	for d := range w.Net {
 		ch := &w.Net[d]
-		if ch.N > 1 {
-			segs := ch.Seg[:ch.N]
-			sort.Slice(segs, func(i, j int) bool { return encodeSeg(segs[i]) < encodeSeg(segs[j]) })
+		n := int(ch.N)
+		if n < 2 {
+			continue
 		}
-	}
-}
-
-func (c *codec) encode(w *World, out *[maxWords]uint64) {
-	*out = [maxWords]uint64{}
-	b := bitWriter{w: out}
-	for i := range w.E {
-		e := &w.E[i]
-		t := &e.TCB
-		b.put(uint64(t.State), 4)
-		b.flag(t.Passive)
-		b.put(uint64(t.SndUna), 2)
-		b.put(uint64(t.SndNxt), 2)
-		b.flag(t.DataSent)
-		b.flag(t.DataQueued)
-		b.flag(t.ClosePending)
-		b.put(uint64(t.IRSEpoch), 2)
-		b.put(uint64(t.RcvNxt), 2)
-		b.put(uint64(t.Retries), 2)
-		b.flag(e.Opened)
-		b.flag(e.Sent)
-		b.flag(e.Closed)
-		b.flag(e.Aborted)
-		b.flag(e.Crashed)
-		b.put(uint64(e.Incarnation), 2)
-		b.put(uint64(e.Ended), 3)
-	}
-	b.put(uint64(w.Lost), 3)
-	b.put(uint64(w.Duplicated), 3)
-	for d := range w.Net {
-		ch := &w.Net[d]
-		for i := 0; i < c.capacity; i++ {
-			if i < int(ch.N) {
-				b.put(encodeSeg(ch.Seg[i]), segBits)
-			} else {
-				b.pos += segBits
+		var codes [MaxCapacity]uint64
+		for i := 0; i < n; i++ {
+			codes[i] = encodeSeg(ch.Seg[i])
+		}
+		for i := 1; i < n; i++ {
+			for j := i; j > 0 && codes[j] < codes[j-1]; j-- {
+				codes[j], codes[j-1] = codes[j-1], codes[j]
+				ch.Seg[j], ch.Seg[j-1] = ch.Seg[j-1], ch.Seg[j]
 			}
 		}
 	}
 }
 
+// Endpoint layout, in bits from the low end of a 28-bit field.
+const (
+	epState        = 0  // 4 bits
+	epPassive      = 4  // 1
+	epSndUna       = 5  // 2
+	epSndNxt       = 7  // 2
+	epDataSent     = 9  // 1
+	epDataQueued   = 10 // 1
+	epClosePending = 11 // 1
+	epIRSEpoch     = 12 // 2
+	epRcvNxt       = 14 // 2
+	epRetries      = 16 // 2
+	epOpened       = 18 // 1
+	epSent         = 19 // 1
+	epClosed       = 20 // 1
+	epAborted      = 21 // 1
+	epCrashed      = 22 // 1
+	epIncarnation  = 23 // 2
+	epEnded        = 25 // 3
+)
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func packEndpoint(e *Endpoint) uint64 {
+	t := &e.TCB
+	return uint64(t.State)<<epState | b2u(t.Passive)<<epPassive |
+		uint64(t.SndUna&3)<<epSndUna | uint64(t.SndNxt&3)<<epSndNxt |
+		b2u(t.DataSent)<<epDataSent | b2u(t.DataQueued)<<epDataQueued | b2u(t.ClosePending)<<epClosePending |
+		uint64(t.IRSEpoch&3)<<epIRSEpoch | uint64(t.RcvNxt&3)<<epRcvNxt | uint64(t.Retries&3)<<epRetries |
+		b2u(e.Opened)<<epOpened | b2u(e.Sent)<<epSent | b2u(e.Closed)<<epClosed |
+		b2u(e.Aborted)<<epAborted | b2u(e.Crashed)<<epCrashed |
+		uint64(e.Incarnation&3)<<epIncarnation | uint64(e.Ended&7)<<epEnded
+}
+
+func (c *codec) unpackEndpoint(v uint64, e *Endpoint) {
+	t := &e.TCB
+	t.State = spec.State(v >> epState & 15)
+	t.Passive = v>>epPassive&1 != 0
+	t.SndUna = uint8(v >> epSndUna & 3)
+	t.SndNxt = uint8(v >> epSndNxt & 3)
+	t.DataSent = v>>epDataSent&1 != 0
+	t.DataQueued = v>>epDataQueued&1 != 0
+	t.ClosePending = v>>epClosePending&1 != 0
+	t.IRSEpoch = uint8(v >> epIRSEpoch & 3)
+	t.RcvNxt = uint8(v >> epRcvNxt & 3)
+	t.Retries = uint8(v >> epRetries & 3)
+	e.Opened = v>>epOpened&1 != 0
+	e.Sent = v>>epSent&1 != 0
+	e.Closed = v>>epClosed&1 != 0
+	e.Aborted = v>>epAborted&1 != 0
+	e.Crashed = v>>epCrashed&1 != 0
+	e.Incarnation = uint8(v >> epIncarnation & 3)
+	e.Ended = Ending(v >> epEnded & 7)
+	t.Epoch = c.epoch(e.Incarnation)
+}
+
+// encode packs a canonical world: word 0 holds both endpoints (28 bits
+// each) and the fault counters (3 bits each); the channels' segments
+// follow, 11 bits each, capacity slots per direction.
+func (c *codec) encode(w *World, out *[maxWords]uint64) {
+	*out = [maxWords]uint64{}
+	out[0] = packEndpoint(&w.E[0]) | packEndpoint(&w.E[1])<<endpointBits |
+		uint64(w.Lost&7)<<(2*endpointBits) | uint64(w.Duplicated&7)<<(2*endpointBits+3)
+	b := bitWriter{w: out, pos: 2*endpointBits + 6}
+	for d := range w.Net {
+		ch := &w.Net[d]
+		for i := 0; i < int(ch.N); i++ {
+			b.put(encodeSeg(ch.Seg[i]), segBits)
+		}
+		b.pos += uint(c.capacity-int(ch.N)) * segBits
+	}
+}
+
 func (c *codec) decode(in *[maxWords]uint64, w *World) {
 	*w = World{}
-	b := bitReader{w: in}
-	for i := range w.E {
-		e := &w.E[i]
-		t := &e.TCB
-		t.State = spec.State(b.get(4))
-		t.Passive = b.flag()
-		t.SndUna = uint8(b.get(2))
-		t.SndNxt = uint8(b.get(2))
-		t.DataSent = b.flag()
-		t.DataQueued = b.flag()
-		t.ClosePending = b.flag()
-		t.IRSEpoch = uint8(b.get(2))
-		t.RcvNxt = uint8(b.get(2))
-		t.Retries = uint8(b.get(2))
-		e.Opened = b.flag()
-		e.Sent = b.flag()
-		e.Closed = b.flag()
-		e.Aborted = b.flag()
-		e.Crashed = b.flag()
-		e.Incarnation = uint8(b.get(2))
-		e.Ended = Ending(b.get(3))
-		t.Epoch = c.epoch(e.Incarnation)
-		if !t.State.KnowsIRS() {
-			t.IRSEpoch, t.RcvNxt = 0, 0
-		}
-	}
-	w.Lost = uint8(b.get(3))
-	w.Duplicated = uint8(b.get(3))
+	c.unpackEndpoint(in[0]&(1<<endpointBits-1), &w.E[0])
+	c.unpackEndpoint(in[0]>>endpointBits&(1<<endpointBits-1), &w.E[1])
+	w.Lost = uint8(in[0] >> (2 * endpointBits) & 7)
+	w.Duplicated = uint8(in[0] >> (2*endpointBits + 3) & 7)
+	b := bitReader{w: in, pos: 2*endpointBits + 6}
 	for d := range w.Net {
 		ch := &w.Net[d]
 		for i := 0; i < c.capacity; i++ {
