@@ -112,6 +112,15 @@ func (t *Table) Apply(o Overlay) (*Table, error) {
 		if to, ok := redirect[r.To]; ok {
 			r.To = to
 			r.Origin, r.Variant = Redirected, o.Name
+			if to == Closed {
+				// Entering CLOSED deletes the TCB and every timer with it;
+				// a row that ended the connection without error now
+				// completes a normal close.
+				r.Timer = StopAll
+				if !r.Tell.Abnormal() {
+					r.Tell = NoticeClosed
+				}
+			}
 		}
 		rows = append(rows, r)
 	}

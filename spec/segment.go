@@ -55,9 +55,13 @@ func (f Flags) String() string {
 }
 
 // ParseFlags parses a comma- or plus-separated list of flag names
-// ("SYN,ACK", "ack+data"), case-insensitively.
+// ("SYN,ACK", "ack+data"), case-insensitively; "none" is the empty set, as
+// Flags.String prints it.
 func ParseFlags(s string) (Flags, error) {
 	var f Flags
+	if strings.EqualFold(strings.TrimSpace(s), "none") {
+		return 0, nil
+	}
 	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '+' || r == '|' || r == ' ' }) {
 		found := false
 		for _, fn := range flagNames {

@@ -36,7 +36,8 @@ type TCB struct {
 	Retries uint8
 }
 
-// Closed returns a CLOSED endpoint whose next connection uses ISN epoch e.
+// ClosedTCB returns a CLOSED endpoint whose next connection uses ISN
+// epoch epoch.
 func ClosedTCB(epoch uint8) TCB { return TCB{State: Closed, Epoch: epoch} }
 
 // ISS is our initial sequence number.

@@ -97,6 +97,7 @@ func baseRow(id string) Row {
 func rfc793Overlay() Overlay {
 	closeWait := baseRow("CLOSE-WAIT/close")
 	closeWait.To = Closing
+	closeWait.Arc = 0 // no longer Figure 5's arc 18, which enters LAST-ACK
 	closeWait.Cite = "RFC 793 p.61"
 	closeWait.Note = "RFC 793's text: \"send a FIN segment, enter CLOSING state\". RFC 1122 4.2.2.20 (a) corrects this to LAST-ACK."
 

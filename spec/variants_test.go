@@ -72,7 +72,7 @@ func TestDiffRFC793(t *testing.T) {
 		return "changed " + s + "/rcv-syn: To " + s + " -> CLOSED; Send [ACK] -> [RST]; Timer  -> stop all timers; Tell \"\" -> \"connection reset\""
 	}
 	require.Equal(t, []string{
-		"changed CLOSE-WAIT/close: To LAST-ACK -> CLOSING",
+		"changed CLOSE-WAIT/close: To LAST-ACK -> CLOSING; Arc 18 -> 0",
 		synRow("CLOSE-WAIT"),
 		synRow("CLOSING"),
 		synRow("ESTABLISHED"),
@@ -92,9 +92,11 @@ func TestDiffRFC1337(t *testing.T) {
 
 func TestDiffNoTimeWait(t *testing.T) {
 	want := []string{
-		"changed CLOSING/rcv-ack-of-fin: To TIME-WAIT -> CLOSED",
-		"changed FIN-WAIT-1/rcv-fin-acked: To TIME-WAIT -> CLOSED",
-		"changed FIN-WAIT-2/rcv-fin: To TIME-WAIT -> CLOSED",
+		// Redirected into CLOSED, the rows delete the TCB with every timer
+		// and complete a normal close.
+		"changed CLOSING/rcv-ack-of-fin: To TIME-WAIT -> CLOSED; Timer stop retransmission timer, start 2MSL timer -> stop all timers; Tell \"\" -> \"connection closed\"",
+		"changed FIN-WAIT-1/rcv-fin-acked: To TIME-WAIT -> CLOSED; Timer stop retransmission timer, start 2MSL timer -> stop all timers; Tell \"connection closing\" -> \"connection closed\"",
+		"changed FIN-WAIT-2/rcv-fin: To TIME-WAIT -> CLOSED; Timer start 2MSL timer -> stop all timers; Tell \"connection closing\" -> \"connection closed\"",
 	}
 	// Every row of TIME-WAIT goes.
 	var removed []string
