@@ -27,3 +27,21 @@ func benchModel(b *testing.B, m Model, opt Options) {
 func BenchmarkReference3M(b *testing.B) {
 	benchModel(b, Reference(), Options{MaxStates: 3_000_000})
 }
+
+// BenchmarkReference is the full reference model of issue 3 (about 48
+// million states; a few minutes and about 1.3 GB).
+func BenchmarkReference(b *testing.B) {
+	benchModel(b, Reference(), Options{})
+}
+
+// BenchmarkReferenceFingerprint is the reference model with the
+// fingerprint visited set.
+func BenchmarkReferenceFingerprint(b *testing.B) {
+	benchModel(b, Reference(), Options{Fingerprint: true})
+}
+
+// BenchmarkLarger is the larger model: the reference model with a byte of
+// text each way and a loss budget of two.
+func BenchmarkLarger(b *testing.B) {
+	benchModel(b, Larger(), Options{})
+}

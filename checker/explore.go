@@ -112,6 +112,7 @@ func Check(m Model, props []Property, opt Options) (*Report, error) {
 		return nil, fmt.Errorf("%w: %w", ErrModel, err)
 	}
 	e := newExplorer(&m, props, opt)
+	defer e.st.free()
 	e.run()
 	if e.mc.err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrModel, e.mc.err)
@@ -150,6 +151,9 @@ type explorer struct {
 	start                         time.Time
 	lastProgress                  time.Time
 	complete                      bool
+	// statePreds is set when some property is evaluated on states.
+	statePreds bool
+	sink       uint64
 }
 
 func newExplorer(m *Model, props []Property, opt Options) *explorer {
@@ -160,6 +164,10 @@ func newExplorer(m *Model, props []Property, opt Options) *explorer {
 		e.out[i] = Outcome{Property: p.Name, Kind: p.Kind}
 		if p.Kind.Safety() {
 			e.open++
+		}
+		switch p.Kind {
+		case Invariant, QuiescentInvariant, Reachable:
+			e.statePreds = true
 		}
 	}
 	return e
@@ -178,6 +186,8 @@ func (e *explorer) run() {
 
 	var w, next World
 	var stack []stackEntry
+	batch := make([]pending, 0, 64)
+	var sbuf succBuf
 	if e.opt.Strategy == DFS {
 		stack = append(stack, stackEntry{0, 0})
 	}
@@ -218,14 +228,14 @@ func (e *explorer) run() {
 		if e.opt.Fingerprint && e.opt.Strategy == BFS {
 			e.st.release(cur)
 		}
-		choice := 0
-		succ := 0
-		e.mc.successors(&w, func(t *Transition, nw *World) {
-			c := choice
-			choice++
+		// Generate every successor first, then look them all up: the
+		// lookups are memory-bound, and touching their slots in one pass
+		// overlaps the cache misses (see store.touch).
+		batch = batch[:0]
+		e.mc.successorsInto(&w, &sbuf, func(t *Transition, nw *World) {
+			c := len(batch)
 			e.generated++
 			e.transitions++
-			succ++
 			if t.Row >= 0 {
 				e.coverage[t.Row]++
 			}
@@ -233,18 +243,31 @@ func (e *explorer) run() {
 				e.mc.fail(fmt.Errorf("a state has more than %d successors", math.MaxUint8+1))
 				return
 			}
-			next = *nw
-			e.checkStep(cur, uint8(c), &w, t, &next)
-			var k [maxWords]uint64
-			e.mc.codec.encode(&next, &k)
-			idx, isNew := e.st.insert(&k, uint32(cur), uint8(c))
+			e.checkStep(cur, uint8(c), &w, t, nw)
+			batch = append(batch, pending{})
+			p := &batch[c]
+			e.mc.codec.encode(nw, &p.key)
+			p.h = hashKey(&p.key, e.st.words)
+		})
+		succ := len(batch)
+		var sink uint64
+		for i := range batch {
+			sink += e.st.touch(batch[i].h)
+		}
+		e.sink += sink
+		for i := range batch {
+			p := &batch[i]
+			idx, isNew := e.st.insertHashed(&p.key, p.h, uint32(cur), uint8(i))
 			if isNew {
-				e.checkState(idx, &next)
+				if e.statePreds {
+					e.mc.codec.decode(&p.key, &next)
+					e.checkState(idx, &next)
+				}
 				if e.opt.Strategy == DFS {
 					stack = append(stack, stackEntry{uint32(idx), uint32(curDepth + 1)})
 				}
 			}
-		})
+		}
 		if e.mc.err != nil {
 			return
 		}
@@ -263,6 +286,12 @@ func (e *explorer) run() {
 }
 
 type stackEntry struct{ index, depth uint32 }
+
+// pending is a successor waiting for its visited-set lookup.
+type pending struct {
+	key [maxWords]uint64
+	h   uint64
+}
 
 func (e *explorer) overBound() bool {
 	switch {

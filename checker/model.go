@@ -152,3 +152,13 @@ func Reference() Model {
 		Reopens:     1,
 	}
 }
+
+// Larger is the reference model with data: each user also sends a byte of
+// text, so segments carry text, acknowledgments of it and half-closes.
+func Larger() Model {
+	m := Reference()
+	m.Name = "larger"
+	m.A.Send, m.B.Send = true, true
+	m.Net.LossBudget = 2
+	return m
+}

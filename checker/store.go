@@ -1,6 +1,9 @@
 package checker
 
-import "math/bits"
+import (
+	"math/bits"
+	"syscall"
+)
 
 // The store keeps the states found so far, in discovery order, with a
 // parent link and the number of the transition that produced each one, and
@@ -45,6 +48,20 @@ type store struct {
 	mask uint64
 	// released counts leading chunks freed in fingerprint mode.
 	released int
+	// mem holds the chunks of packed states; slotMap is the mapping
+	// behind slots, if it is not on the Go heap.
+	mem     arena
+	slotMap []byte
+}
+
+// free returns the store's mapped memory; the store is unusable after.
+func (s *store) free() {
+	s.mem.free()
+	if s.slotMap != nil {
+		_ = syscall.Munmap(s.slotMap)
+		s.slotMap = nil
+	}
+	s.chunks, s.slots = nil, nil
 }
 
 func newStore(words int, fingerprint bool) *store {
@@ -94,7 +111,30 @@ func (s *store) equal(i int, k *[maxWords]uint64) bool {
 // insert adds the state if it is new and reports its index and whether it
 // was new.
 func (s *store) insert(k *[maxWords]uint64, parent uint32, choice uint8) (int, bool) {
-	h := hashKey(k, s.words)
+	return s.insertHashed(k, hashKey(k, s.words), parent, choice)
+}
+
+// touch reads the first slot a key with hash h probes and, in exact mode,
+// the state a matching tag points at. Called for a batch of keys before
+// inserting them, it lets the processor fetch their cache lines in
+// parallel instead of one miss after another; the sum only keeps the
+// loads from being optimised away.
+func (s *store) touch(h uint64) uint64 {
+	if s.fingerprint {
+		return s.fps[(h|1)&s.mask]
+	}
+	v := s.slots[h&s.mask]
+	idxMask := uint32(1)<<s.idxBits - 1
+	if v != 0 && v&^idxMask == s.tag(h) {
+		i := int(v&idxMask - 1)
+		if c := s.chunks[i>>chunkShift]; c != nil {
+			return c[(i&chunkMask)*s.words]
+		}
+	}
+	return uint64(v)
+}
+
+func (s *store) insertHashed(k *[maxWords]uint64, h uint64, parent uint32, choice uint8) (int, bool) {
 	if s.fingerprint {
 		fp := h | 1 // 0 marks an empty slot; grow re-places by fp too
 		for i := fp & s.mask; ; i = (i + 1) & s.mask {
@@ -163,7 +203,7 @@ func (s *store) lookup(k *[maxWords]uint64) (int, bool) {
 func (s *store) append(k *[maxWords]uint64, parent uint32, choice uint8) int {
 	idx := s.n
 	if idx&chunkMask == 0 {
-		s.chunks = append(s.chunks, make([]uint64, chunkSize*s.words))
+		s.chunks = append(s.chunks, s.mem.words(chunkSize*s.words))
 		s.parents = append(s.parents, make([]uint32, chunkSize))
 		s.choices = append(s.choices, make([]uint8, chunkSize))
 	}
@@ -195,7 +235,11 @@ func (s *store) grow() {
 		}
 		return
 	}
-	s.slots = make([]uint32, size)
+	old := s.slotMap
+	s.slots, s.slotMap = table32(int(size))
+	if old != nil {
+		_ = syscall.Munmap(old)
+	}
 	s.idxBits++
 	var k [maxWords]uint64
 	// The state being appended (index n-1) is placed by insert.

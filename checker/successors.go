@@ -109,8 +109,19 @@ func (mc *machine) initial() World {
 // order, with the successor world in canonical form. emit may not keep
 // its pointers.
 func (mc *machine) successors(w *World, emit func(t *Transition, next *World)) {
-	var t Transition
-	var next World
+	mc.successorsInto(w, &succBuf{}, emit)
+}
+
+// succBuf is the scratch space of successor generation. The explorer owns
+// one and reuses it, so the hot loop does not allocate.
+type succBuf struct {
+	t    Transition
+	next World
+}
+
+// successorsInto is successors with caller-owned scratch space.
+func (mc *machine) successorsInto(w *World, buf *succBuf, emit func(t *Transition, next *World)) {
+	t, next := &buf.t, &buf.next
 	for s := A; s <= B; s++ {
 		e := &w.E[s]
 		role := mc.role(s)
@@ -125,49 +136,49 @@ func (mc *machine) successors(w *World, emit func(t *Transition, next *World)) {
 			}
 			switch {
 			case !e.Opened:
-				mc.call(w, s, ActCall, kind, &t, &next, emit)
+				mc.call(w, s, ActCall, kind, t, next, emit)
 			case int(e.Incarnation) < mc.m.Reopens:
-				mc.call(w, s, ActReopen, kind, &t, &next, emit)
+				mc.call(w, s, ActReopen, kind, t, next, emit)
 			}
 		}
 		if e.Opened && tcb.State != spec.Closed {
 			if role.Send && !e.Sent {
-				mc.call(w, s, ActCall, spec.Send, &t, &next, emit)
+				mc.call(w, s, ActCall, spec.Send, t, next, emit)
 			}
 			if role.Close && !e.Closed {
-				mc.call(w, s, ActCall, spec.Close, &t, &next, emit)
+				mc.call(w, s, ActCall, spec.Close, t, next, emit)
 			}
 			if role.Abort && !e.Aborted {
-				mc.call(w, s, ActCall, spec.Abort, &t, &next, emit)
+				mc.call(w, s, ActCall, spec.Abort, t, next, emit)
 			}
 			if role.Crash && !e.Crashed {
-				t = Transition{Action: ActCrash, Actor: s, Row: -1}
-				next = *w
+				*t = Transition{Action: ActCrash, Actor: s, Row: -1}
+				*next = *w
 				ne := &next.E[s]
 				ne.TCB = spec.ClosedTCB(tcb.Epoch)
 				ne.Crashed = true
 				ne.Ended = EndCrashed
-				mc.codec.canon(&next)
-				emit(&t, &next)
+				mc.codec.canon(next)
+				emit(t, next)
 			}
 		}
 
 		// Timers.
 		if tcb.Outstanding() {
 			if int(tcb.Retries) < mc.m.Retries {
-				mc.call(w, s, ActTimeout, spec.RetransmissionTimeout, &t, &next, emit)
+				mc.call(w, s, ActTimeout, spec.RetransmissionTimeout, t, next, emit)
 			} else if mc.m.UserTimeout {
-				mc.call(w, s, ActTimeout, spec.UserTimeout, &t, &next, emit)
+				mc.call(w, s, ActTimeout, spec.UserTimeout, t, next, emit)
 			}
 		}
 		if tcb.State == spec.TimeWait && w.Quiescent() {
 			// The 2MSL timer fires only once nothing is left in flight:
 			// 2MSL is, by definition, long enough for every segment of the
 			// connection to have died (RFC 9293 section 3.4.2).
-			mc.call(w, s, ActTimeout, spec.TimeWaitTimeout, &t, &next, emit)
+			mc.call(w, s, ActTimeout, spec.TimeWaitTimeout, t, next, emit)
 		}
 		if tcb.TimerRunning(spec.FinWait2Timeout) {
-			mc.call(w, s, ActTimeout, spec.FinWait2Timeout, &t, &next, emit)
+			mc.call(w, s, ActTimeout, spec.FinWait2Timeout, t, next, emit)
 		}
 	}
 
@@ -182,21 +193,21 @@ func (mc *machine) successors(w *World, emit func(t *Transition, next *World)) {
 			if i > 0 && ch.Seg[i] == ch.Seg[i-1] {
 				continue // identical segments lead to identical worlds
 			}
-			mc.deliver(w, from, i, &t, &next, emit)
+			mc.deliver(w, from, i, t, next, emit)
 		}
 		if mc.lossBudget > 0 && (mc.m.Net.LossBudget == 0 || w.Lost < mc.lossBudget) {
 			for i := 0; i < int(ch.N); i++ {
 				if i > 0 && ch.Seg[i] == ch.Seg[i-1] {
 					continue
 				}
-				t = Transition{Action: ActLose, Actor: from, Seg: ch.Seg[i], Row: -1}
-				next = *w
+				*t = Transition{Action: ActLose, Actor: from, Seg: ch.Seg[i], Row: -1}
+				*next = *w
 				next.Net[from].remove(i)
 				if mc.m.Net.LossBudget > 0 {
 					next.Lost++
 				}
-				mc.codec.canon(&next)
-				emit(&t, &next)
+				mc.codec.canon(next)
+				emit(t, next)
 			}
 		}
 		if int(w.Duplicated) < mc.m.Net.Duplicates {
@@ -208,12 +219,12 @@ func (mc *machine) successors(w *World, emit func(t *Transition, next *World)) {
 					mc.capacityBlocked++
 					break
 				}
-				t = Transition{Action: ActDuplicate, Actor: from, Seg: ch.Seg[i], Row: -1}
-				next = *w
+				*t = Transition{Action: ActDuplicate, Actor: from, Seg: ch.Seg[i], Row: -1}
+				*next = *w
 				next.Net[from].push(ch.Seg[i])
 				next.Duplicated++
-				mc.codec.canon(&next)
-				emit(&t, &next)
+				mc.codec.canon(next)
+				emit(t, next)
 			}
 		}
 	}

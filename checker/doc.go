@@ -1,0 +1,67 @@
+// Package checker is an explicit-state model checker for two TCP endpoints,
+// driven by the transition table of package spec, and the network between
+// them.
+//
+// # The world
+//
+// A World holds two endpoints, A and B, each a spec.TCB plus what its user
+// has done, and one Channel per direction. A Model says what may happen:
+// each user's Role (open passively or actively, send one byte, close,
+// abort, crash; reopen a new incarnation up to Reopens times), the Network
+// (capacity per direction, FIFO or reordering, loss with an optional
+// budget, a duplication budget), the retransmission bound and whether a
+// user timeout ends a connection whose retries ran out.
+//
+// The modelling choices a verdict depends on:
+//
+//   - User calls happen at any moment the protocol accepts them, each at
+//     most once per incarnation. A call the table refuses (an error notice)
+//     changes nothing and is not explored.
+//   - Timers are not clocks: a timer may fire whenever it runs, which covers
+//     every timing, premature timeouts included. The retransmission timer
+//     runs while something is unacknowledged and fires at most Retries
+//     times between acknowledgments; then the user timeout, if modelled,
+//     ends the connection (RFC 9293 section 3.8.3's R2).
+//   - The 2MSL timer fires only once nothing is in flight in either
+//     direction. 2MSL is, by definition, long enough for every segment of
+//     the connection to have died in the network; modelling it this way is
+//     exact for that assumption and needs no clock.
+//   - A channel holds at most Capacity segments. A transition whose
+//     segments would not fit is not taken (the sender is held back), and
+//     Stats.CapacityBlocked counts how often that happened. Capacity is a
+//     bound of the model, like Retries, so verdicts are relative to it;
+//     a deadlock caused only by a full channel is still reported.
+//   - With reordering, a channel is a multiset: any segment may arrive next,
+//     and the canonical form sorts it, so orders that carry no information
+//     are one state.
+//   - A crash deletes the TCB without telling the peer (RFC 9293 section
+//     3.5.1); a reopen starts a new incarnation with a new ISN epoch (or the
+//     same one, with Model.ReuseISN, the worst case of RFC 1337).
+//
+// # The search
+//
+// Check explores the reachable worlds breadth-first (the default: shortest
+// counterexamples, identical from run to run) or depth-first. States are
+// packed into 64-bit words (two for the reference model: 28 bits per
+// endpoint, 3 bits per fault budget, 11 bits per segment slot) and kept in
+// discovery order in fixed-size chunks, with a parent index and the number
+// of the transition that produced each. The visited set is an open-
+// addressing table of 32-bit slots holding an index and a hash tag; in
+// fingerprint mode it holds 64-bit hashes instead, and Stats.OmissionBound
+// bounds the probability that a collision hid a state. Counterexamples are
+// rebuilt by replaying the recorded transition numbers from the initial
+// state, so a trace is always a real run of the model.
+//
+// Bounds on states, depth, time and memory end the search early; a property
+// the search did not decide is then Inconclusive, never Holds.
+//
+// # Properties
+//
+// Safety properties (Invariant, QuiescentInvariant, DeadlockFree,
+// Reachable, StepInvariant) are decided during the search. A Reachable
+// property that no state satisfies is Violated, which catches vacuous
+// properties. Liveness properties (Eventually, LeadsTo) are decided on the
+// reachable graph under explicit fairness assumptions; CheckNecessity
+// checks that an element of the protocol is needed for a property by
+// mutating the table.
+package checker
