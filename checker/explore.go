@@ -250,11 +250,7 @@ func (e *explorer) run() {
 			p.h = hashKey(&p.key, e.st.words)
 		})
 		succ := len(batch)
-		var sink uint64
-		for i := range batch {
-			sink += e.st.touch(batch[i].h)
-		}
-		e.sink += sink
+		e.sink += e.st.prefetch(batch)
 		for i := range batch {
 			p := &batch[i]
 			idx, isNew := e.st.insertHashed(&p.key, p.h, uint32(cur), uint8(i))
@@ -289,8 +285,9 @@ type stackEntry struct{ index, depth uint32 }
 
 // pending is a successor waiting for its visited-set lookup.
 type pending struct {
-	key [maxWords]uint64
-	h   uint64
+	key  [maxWords]uint64
+	h    uint64
+	slot uint32
 }
 
 func (e *explorer) overBound() bool {

@@ -114,24 +114,33 @@ func (s *store) insert(k *[maxWords]uint64, parent uint32, choice uint8) (int, b
 	return s.insertHashed(k, hashKey(k, s.words), parent, choice)
 }
 
-// touch reads the first slot a key with hash h probes and, in exact mode,
-// the state a matching tag points at. Called for a batch of keys before
-// inserting them, it lets the processor fetch their cache lines in
-// parallel instead of one miss after another; the sum only keeps the
-// loads from being optimised away.
-func (s *store) touch(h uint64) uint64 {
+// prefetch loads, for a batch of hashes, the first slot each one probes
+// and then, in exact mode, the state a matching tag points at. Each pass
+// issues independent loads, so the processor overlaps their cache and TLB
+// misses instead of taking them one after another during the inserts. The
+// result only keeps the loads from being optimised away.
+func (s *store) prefetch(batch []pending) uint64 {
+	var sink uint64
 	if s.fingerprint {
-		return s.fps[(h|1)&s.mask]
+		for i := range batch {
+			sink += s.fps[(batch[i].h|1)&s.mask]
+		}
+		return sink
 	}
-	v := s.slots[h&s.mask]
+	for i := range batch {
+		batch[i].slot = s.slots[batch[i].h&s.mask]
+	}
 	idxMask := uint32(1)<<s.idxBits - 1
-	if v != 0 && v&^idxMask == s.tag(h) {
-		i := int(v&idxMask - 1)
-		if c := s.chunks[i>>chunkShift]; c != nil {
-			return c[(i&chunkMask)*s.words]
+	for i := range batch {
+		v := batch[i].slot
+		if v != 0 && v&^idxMask == s.tag(batch[i].h) {
+			j := int(v&idxMask - 1)
+			if c := s.chunks[j>>chunkShift]; c != nil {
+				sink += c[(j&chunkMask)*s.words]
+			}
 		}
 	}
-	return uint64(v)
+	return sink
 }
 
 func (s *store) insertHashed(k *[maxWords]uint64, h uint64, parent uint32, choice uint8) (int, bool) {
