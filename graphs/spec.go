@@ -1,0 +1,200 @@
+package graphs
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/emicklei/dot"
+
+	"github.com/tcpcheck/tcpcheck/spec"
+)
+
+// Colours and fonts shared by the diagrams.
+const (
+	fontName     = "Helvetica"
+	variantColor = "#c0392b"
+	mutedColor   = "#7f8c8d"
+	lossColor    = "#c0392b"
+	dupColor     = "#8e44ad"
+	cycleColor   = "#2471a3"
+)
+
+// SpecOptions choose what the state diagram shows.
+type SpecOptions struct {
+	// All draws every row that changes state, not only the arcs of RFC
+	// 9293 Figure 5 and the variant's rows.
+	All bool
+}
+
+// figureRanks places the states as RFC 9293 Figure 5 does: row by row,
+// left to right. CLOSED appears twice, at the top and at the bottom right,
+// as in the figure; closedEnd names the second box.
+var figureRanks = [][]string{
+	{"CLOSED"},
+	{"LISTEN"},
+	{"SYN-RECEIVED", "SYN-SENT"},
+	{"ESTABLISHED"},
+	{"FIN-WAIT-1", "CLOSE-WAIT"},
+	{"FIN-WAIT-2", "CLOSING", "LAST-ACK"},
+	{"TIME-WAIT", closedEnd},
+}
+
+const closedEnd = "CLOSED (end)"
+
+// Spec draws a transition table as a state diagram laid out like RFC 9293
+// Figure 5. Each arc is labelled "event / action" ("x" for no action, as
+// in the figure). It shows the figure's arcs (rows with an arc number),
+// every row a variant added, replaced or redirected, drawn dashed in red
+// and tagged with the variant's name, and, with All, every other row that
+// changes state. States a variant removed are left out.
+func Spec(t *spec.Table, opt SpecOptions) *dot.Graph {
+	g := dot.NewGraph(dot.Directed)
+	g.ID("tcp")
+	title := "TCP connection states (RFC 9293 Figure 5)"
+	if t.Name() != spec.DefaultVariant {
+		title = fmt.Sprintf("TCP connection states, variant %s (dashed red arcs are the variant's rows)", t.Name())
+	}
+	g.Attrs("label", title+"\nx: no action", "labelloc", "t", "fontname", fontName, "fontsize", "14",
+		"nodesep", "0.6", "ranksep", "0.7", "newrank", "true")
+
+	rows := t.Rows()
+	var drawn []spec.Row
+	usesEnd := false
+	for _, r := range rows {
+		if !(r.Arc > 0 || r.Origin != spec.Base || (opt.All && r.From != r.To)) {
+			continue
+		}
+		drawn = append(drawn, r)
+		if r.To == spec.Closed && lowerHalf(r.From) {
+			usesEnd = true
+		}
+	}
+
+	nodes := map[string]dot.Node{}
+	for i, rank := range figureRanks {
+		sub := g.Subgraph(fmt.Sprintf("rank%d", i))
+		sub.Attr("rank", "same")
+		sub.Delete("label")
+		var prev *dot.Node
+		for _, name := range rank {
+			if name == closedEnd {
+				if !usesEnd {
+					continue
+				}
+			} else if s, err := spec.ParseState(name); err != nil || !t.HasState(s) {
+				continue
+			}
+			label := name
+			if name == closedEnd {
+				label = "CLOSED"
+			}
+			n := sub.Node(name).Label(label)
+			n.Attrs("shape", "box", "fontname", fontName, "fontsize", "12",
+				"style", "filled", "fillcolor", "#f4f6f7", "width", "1.3")
+			nodes[name] = n
+			if prev != nil {
+				// Keep the figure's left-to-right order within the row.
+				sub.Edge(*prev, n).Attr("style", "invis")
+			}
+			prev = &n
+		}
+	}
+
+	for _, r := range drawn {
+		from, ok1 := nodes[r.From.String()]
+		toName := r.To.String()
+		if r.To == spec.Closed && lowerHalf(r.From) {
+			toName = closedEnd
+		}
+		to, ok2 := nodes[toName]
+		if !ok1 || !ok2 {
+			continue
+		}
+		label := ArcLabel(r)
+		e := g.Edge(from, to)
+		e.Attrs("fontname", fontName, "fontsize", "10", "tooltip", r.ID+" ("+r.Cite+")")
+		if r.Origin != spec.Base {
+			label += fmt.Sprintf("\n[%s: %s]", r.Variant, r.Origin)
+			e.Attrs("style", "dashed", "color", variantColor, "fontcolor", variantColor)
+		}
+		e.Attr("label", label)
+		if r.From == r.To {
+			// Self-loops read better on the side of the box.
+			e.Attrs("headport", "e", "tailport", "e")
+		}
+	}
+	return g
+}
+
+// lowerHalf reports whether arcs from s to CLOSED go to the bottom CLOSED
+// box, as LAST-ACK's and TIME-WAIT's do in Figure 5.
+func lowerHalf(s spec.State) bool { return s >= spec.Established }
+
+// ArcLabel renders a row as a Figure 5 arc label: the event, then "/",
+// then the actions: "rcv SYN / snd SYN,ACK", "rcv ACK of FIN / x",
+// "CLOSE / snd FIN", "2MSL timeout / delete TCB".
+func ArcLabel(r spec.Row) string {
+	ev := eventLabel(r)
+	if r.Guard != spec.Always {
+		ev += " (" + r.Guard.String() + ")"
+	}
+	var acts []string
+	if r.From == spec.Closed && r.To != spec.Closed {
+		acts = append(acts, "create TCB")
+	}
+	for _, o := range r.Send {
+		switch o {
+		case spec.OutQueued:
+			// The queued text and FIN go out only if a SEND or a CLOSE
+			// was queued; Figure 5 does not show them.
+			continue
+		case spec.OutRetransmit:
+			acts = append(acts, "retransmit")
+		case spec.OutRSTForACK, spec.OutRSTACKForSeg:
+			acts = append(acts, "snd RST")
+		default:
+			acts = append(acts, "snd "+o.String())
+		}
+	}
+	if r.To == spec.Closed && r.From != spec.Closed {
+		acts = append(acts, "delete TCB")
+	}
+	act := "x"
+	if len(acts) > 0 {
+		act = strings.Join(acts, ", ")
+	}
+	if len(ev)+len(act) > 30 {
+		return ev + " /\n" + act
+	}
+	return ev + " / " + act
+}
+
+func eventLabel(r spec.Row) string {
+	p := r.On
+	switch p.Kind {
+	case spec.OpenPassive, spec.OpenActive, spec.Send, spec.Close, spec.Abort:
+		return p.Kind.String()
+	case spec.Arrive:
+	default:
+		return p.Kind.String()
+	}
+	has := p.Has
+	switch {
+	case has.Has(spec.FIN):
+		// Every FIN of a synchronized connection carries an ACK; Figure 5
+		// writes "rcv FIN".
+		has &^= spec.ACK
+	case has == spec.ACK && p.Ack == spec.AcksOf(spec.AckOfSYN):
+		return "rcv ACK of SYN"
+	case has == spec.ACK && p.Ack == spec.AcksOf(spec.AckOfFIN):
+		return "rcv ACK of FIN"
+	}
+	s := "rcv " + has.String()
+	if has == 0 {
+		s = "rcv segment"
+	}
+	if p.Seq == spec.SeqsOf(spec.SeqAhead) {
+		s += " (ahead of RCV.NXT)"
+	}
+	return s
+}
