@@ -1,0 +1,75 @@
+package properties
+
+import (
+	"fmt"
+	"strings"
+)
+
+// suggest returns ` (did you mean "x"?)` for the candidate closest to
+// name, or "" when none is close enough to be a plausible typo.
+func suggest(name string, candidates []string) string {
+	if best, ok := closest(name, candidates, false); ok {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return ""
+}
+
+// suggestFold is suggest ignoring case and the difference between '-' and
+// '_', for names that are case-insensitive (states, flags, endings).
+func suggestFold(name string, candidates []string) string {
+	if best, ok := closest(name, candidates, true); ok {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return ""
+}
+
+// closest finds the candidate with the smallest edit distance to name. A
+// candidate qualifies if the distance is at most a third of its length
+// (and at least 1), so "stat" suggests "state" and "x" suggests nothing.
+func closest(name string, candidates []string, fold bool) (string, bool) {
+	norm := func(s string) string {
+		if fold {
+			return strings.ToLower(strings.ReplaceAll(s, "_", "-"))
+		}
+		return s
+	}
+	n := norm(name)
+	best, bestD := "", -1
+	for _, c := range candidates {
+		if c == name {
+			continue
+		}
+		d := editDistance(n, norm(c))
+		limit := max(1, len(c)/3)
+		if d <= limit && (bestD < 0 || d < bestD) {
+			best, bestD = c, d
+		}
+	}
+	return best, bestD >= 0
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+// Inputs longer than 64 bytes are not compared (they are not typos of
+// any name), which bounds the work on hostile input.
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 1 << 20
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
