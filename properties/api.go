@@ -65,6 +65,44 @@ type Property struct {
 	// necessity claim.
 	Check     checker.Property
 	Necessity *checker.Necessity
+
+	// Why explains, in words a student understands, why the property
+	// holds or fails.
+	Why string
+	// Counterexample describes, for a property expected to be violated,
+	// the run that violates it.
+	Counterexample string
+	// Coverage is set for a coverage property: the arcs and rows that
+	// must fire.
+	Coverage *Coverage
+	// Mutant, if set, is a changed protocol or model on which the
+	// property has a different verdict: evidence that the property can
+	// fail (or, for a known weakness, that a fix repairs it).
+	Mutant *Mutant
+
+	model *Model
+}
+
+// Coverage is what a coverage property requires to fire.
+type Coverage struct {
+	// Arcs are numbers of arcs of RFC 9293 Figure 5 (Row.Arc).
+	Arcs []int
+	// Rows are IDs of rows of the model's table.
+	Rows []string
+}
+
+// Mutant is a variation of a property's model with its expected verdict.
+type Mutant struct {
+	// Description says what changed ("variant rfc793").
+	Description string
+	// Model is the mutated model.
+	Model  *Model
+	Expect checker.Verdict
+	Pos    Position
+
+	// The property compiled for the mutant's model.
+	check     checker.Property
+	necessity *checker.Necessity
 }
 
 // Suite is a loaded set of models and properties.
@@ -81,6 +119,11 @@ type RunOptions struct {
 	Variant string
 	// Model, if set, runs only the properties of that model.
 	Model string
+	// Properties, if set, runs only the properties with these names.
+	Properties []string
+	// Mutants runs every property that has a mutant on its mutant
+	// instead, and compares with the mutant's expected verdict.
+	Mutants bool
 }
 
 // Result is the outcome of one property.
@@ -93,4 +136,10 @@ type Result struct {
 	Report *checker.Report
 	// Matches reports whether the verdict is the expected one.
 	Matches bool
+	// Mutant is set when the result is of the property's mutant
+	// (RunOptions.Mutants); Matches then compares with its expectation.
+	Mutant *Mutant
+	// Err is set when the property could not be checked at all (the
+	// checker refused the model or the kind); Outcome is then empty.
+	Err error
 }
