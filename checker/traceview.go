@@ -127,11 +127,13 @@ type StepView struct {
 	Before WorldView `json:"before"`
 	After  WorldView `json:"after"`
 	// Row is the ID of the table row taken, with its citation, its note
-	// and, for a row a variant made, the variant's name.
+	// and, for a row a variant made, the variant's name and what it did
+	// to the row ("added", "replaced" or "redirected").
 	Row        string `json:"row,omitempty"`
 	Cite       string `json:"cite,omitempty"`
 	Note       string `json:"note,omitempty"`
 	RowVariant string `json:"row_variant,omitempty"`
+	RowOrigin  string `json:"row_origin,omitempty"`
 	// Notice is what the actor's user is told, if anything.
 	Notice string `json:"notice,omitempty"`
 }
@@ -174,7 +176,7 @@ func NewTraceView(t *Trace) *TraceView {
 		if r, ok := t.Row(s); ok {
 			sv.Row, sv.Cite, sv.Note = r.ID, r.Cite, r.Note
 			if r.Origin != spec.Base {
-				sv.RowVariant = r.Variant
+				sv.RowVariant, sv.RowOrigin = r.Variant, r.Origin.String()
 			}
 		}
 		v.Steps = append(v.Steps, sv)

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/emicklei/dot"
+	"github.com/spf13/cobra"
+
+	"github.com/tcpcheck/tcpcheck/checker"
+	"github.com/tcpcheck/tcpcheck/graphs"
+	"github.com/tcpcheck/tcpcheck/spec"
+)
+
+type graphFlags struct {
+	kind      string
+	variant   string
+	all       bool
+	model     string
+	maxStates int
+	trace     string
+	property  string
+	format    string
+	out       string
+	files     []string
+}
+
+func newGraphCmd(e *env) *cobra.Command {
+	var f graphFlags
+	cmd := &cobra.Command{
+		Use:   "graph [files...]",
+		Short: "Draw the state diagram, a reachable graph or a counterexample chart as DOT",
+		Long: `Write a Graphviz DOT drawing on standard output (or into -o FILE):
+
+  --kind spec       the transition table as a state diagram laid out like
+                    RFC 9293 Figure 5, each arc labelled "event / action";
+                    with --variant, the variant's rows are dashed and red
+  --kind reachable  the reachable joint states of a small model, clustered
+                    by the pair of connection states, cut at --max-states
+                    with a note saying so
+  --kind trace      a counterexample as a message-sequence chart: A, the
+                    network and B as lanes, every segment with its flags,
+                    SEQ and ACK, losses and duplicates marked, and the
+                    cycle of a lasso bracketed; from --trace FILE, or found
+                    now for --property NAME
+
+With -T svg or -T png the drawing is rendered by Graphviz's dot program,
+which must be installed (the graphviz package). The DOT output is the same,
+byte for byte, on every run.`,
+		Example: `  tcpcheck graph > states.dot && dot -Tsvg states.dot > states.svg
+  tcpcheck graph --variant rfc793 -T svg -o rfc793.svg
+  tcpcheck graph --kind reachable --model client-server --max-states 100 -T svg -o reach.svg
+  tcpcheck graph --kind trace --trace report.json --property no-half-open -T svg -o cex.svg`,
+		Args: argsUsage(cobra.ArbitraryArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f.files = args
+			format := f.format
+			switch format {
+			case "", "dot":
+				format = "dot"
+			case "svg", "png":
+			default:
+				return usageErrf("-T is %q: expected dot, svg or png", f.format)
+			}
+			var g *dot.Graph
+			switch f.kind {
+			case "spec":
+				t, err := spec.ForVariant(f.variant)
+				if err != nil {
+					return usageErr(err)
+				}
+				g = graphs.Spec(t, graphs.SpecOptions{All: f.all})
+			case "reachable":
+				if f.maxStates < 1 {
+					return usageErrf("--max-states is %d: expected a positive number of states to draw", f.maxStates)
+				}
+				m, err := lookupModel(e, f.files, f.model, f.variant)
+				if err != nil {
+					return err
+				}
+				sg, err := checker.Explore(m, f.maxStates)
+				if err != nil {
+					return usageErr(err)
+				}
+				if !sg.Complete {
+					fmt.Fprintf(e.stderr, "tcpcheck: the graph is cut at %d states (the model has more); raise --max-states to draw more\n", len(sg.States))
+				}
+				g = graphs.Reachable(sg)
+			case "trace":
+				v, err := graphTrace(cmd, e, &f)
+				if err != nil {
+					return err
+				}
+				g = graphs.Sequence(v)
+			default:
+				return usageErrf("--kind is %q: expected spec, reachable or trace", f.kind)
+			}
+			return writeGraph(cmd, e, g, format, f.out)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.kind, "kind", "spec", "what to draw: spec, reachable or trace")
+	fl.StringVar(&f.variant, "variant", "", "the protocol variant: "+strings.Join(spec.VariantNames(), ", ")+" (default rfc9293, or the model's own)")
+	fl.BoolVar(&f.all, "all", false, "spec: draw every row that changes state, not only Figure 5's arcs")
+	fl.StringVar(&f.model, "model", "", "reachable: the model to explore (default client-server)")
+	fl.IntVar(&f.maxStates, "max-states", 200, "reachable: draw at most this many states")
+	fl.StringVar(&f.trace, "trace", "", "trace: a saved trace or JSON report to draw")
+	fl.StringVar(&f.property, "property", "", "trace: the property whose counterexample to draw")
+	fl.StringVarP(&f.format, "format", "T", "dot", "output format: dot, or svg or png rendered by Graphviz")
+	fl.StringVarP(&f.out, "output", "o", "", "write to this file instead of standard output")
+	_ = cmd.RegisterFlagCompletionFunc("kind", fixedCompletion("spec", "reachable", "trace"))
+	_ = cmd.RegisterFlagCompletionFunc("variant", fixedCompletion(spec.VariantNames()...))
+	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion("dot", "svg", "png"))
+	_ = cmd.RegisterFlagCompletionFunc("model", modelCompletion(e))
+	return cmd
+}
+
+// writeGraph writes a graph as DOT, or renders it with Graphviz, into the
+// file out ("" or "-" for standard output).
+func writeGraph(cmd *cobra.Command, e *env, g *dot.Graph, format, out string) error {
+	data := graphs.DOT(g)
+	if format != "dot" {
+		if (out == "" || out == "-") && format == "png" && e.stdoutTTY {
+			return usageErrf("refusing to write a PNG image to a terminal; use -o FILE or redirect standard output")
+		}
+		img, err := graphs.Render(cmd.Context(), data, format)
+		var warn *graphs.WarningError
+		switch {
+		case errors.Is(err, graphs.ErrNoGraphviz):
+			return usageErrf("cannot render %s: %v", format, err)
+		case errors.As(err, &warn):
+			fmt.Fprintf(e.stderr, "tcpcheck: %v\n", err)
+		case err != nil:
+			return internalErr(err)
+		}
+		data = img
+	}
+	if out == "" || out == "-" {
+		_, err := e.stdout.Write(data)
+		return err
+	}
+	if err := os.WriteFile(out, data, 0o644); err != nil {
+		return usageErr(err)
+	}
+	return nil
+}

@@ -1,0 +1,309 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/tcpcheck/tcpcheck/checker"
+	"github.com/tcpcheck/tcpcheck/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// runCmd runs tcpcheck in-process and returns its output and exit code.
+func runCmd(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(args, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+// timings masks what changes from run to run (times and rates) so that
+// output with --stats can be compared with a golden file.
+var timings = regexp.MustCompile(`("?(elapsed|elapsed_seconds|states_per_second|time)"?[:=] ?)"?[0-9.e+-]+(ms|µs|s|ns)?"?`)
+
+func mask(s string) string { return timings.ReplaceAllString(s, `${1}X`) }
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/tcpcheck -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run go test ./cmd/tcpcheck -update if the change is intended)\n--- got ---\n%s", path, got)
+	}
+}
+
+// requireDot skips a test when Graphviz is not installed, except in CI.
+func requireDot(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("dot"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("Graphviz's dot is not installed; CI must install the graphviz package")
+		}
+		t.Skip("Graphviz's dot is not installed")
+	}
+}
+
+func TestHelpDocumentsExitCodes(t *testing.T) {
+	out, _, code := runCmd(t, "", "--help")
+	if code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"0  every property holds", "1  a property is violated", "2  usage or input error", "3  inconclusive", "4  internal error"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--help lacks %q", want)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	out, _, code := runCmd(t, "", "version")
+	if code != ExitOK || !strings.HasPrefix(out, "tcpcheck ") || !strings.Contains(out, reportSchema) {
+		t.Errorf("exit %d, output %q", code, out)
+	}
+}
+
+func TestCompletion(t *testing.T) {
+	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
+		out, _, code := runCmd(t, "", "completion", sh)
+		if code != ExitOK || len(out) < 100 {
+			t.Errorf("completion %s: exit %d, %d bytes", sh, code, len(out))
+		}
+	}
+	// Flag values complete through cobra's hidden __complete command.
+	out, _, code := runCmd(t, "", "__complete", "spec", "--variant", "")
+	if code != ExitOK || !strings.Contains(out, "rfc793") {
+		t.Errorf("completing --variant: exit %d, %q", code, out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"spec", "--variant", "bogus"}, `unknown variant "bogus"`},
+		{[]string{"spec", "--format", "html"}, `--format is "html": expected text or markdown`},
+		{[]string{"spec", "--state", "ESTAB"}, `unknown TCP state "ESTAB"`},
+		{[]string{"spec", "--no-such-flag"}, "unknown flag: --no-such-flag"},
+		{[]string{"spec", "extra"}, "unknown command"},
+		{[]string{"nosuchcommand"}, `unknown command "nosuchcommand"`},
+		{[]string{"graph", "--kind", "pie"}, `--kind is "pie": expected spec, reachable or trace`},
+		{[]string{"graph", "-T", "gif"}, `-T is "gif": expected dot, svg or png`},
+		{[]string{"graph", "--kind", "trace"}, "--kind trace needs --trace FILE"},
+		{[]string{"graph", "--kind", "reachable", "--model", "nope"}, `unknown model "nope"`},
+		{[]string{"graph", "--kind", "reachable", "--max-states", "0"}, "--max-states is 0"},
+		{[]string{"explain"}, "accepts 1 arg(s), received 0"},
+		{[]string{"explain", "testdata/does-not-exist.json"}, "no such file"},
+		{[]string{"--color", "sometimes", "spec"}, `--color is "sometimes"`},
+	} {
+		_, errOut, code := runCmd(t, "", tc.args...)
+		if code != ExitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}
+
+func TestSpecText(t *testing.T) {
+	out, _, code := runCmd(t, "", "spec")
+	if code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	golden(t, "spec.txt.golden", out)
+	if strings.Count(out, "\n  ") < spec.Default().NumRows() {
+		t.Errorf("the table lists fewer lines than the %d rows", spec.Default().NumRows())
+	}
+}
+
+func TestSpecMarkdown(t *testing.T) {
+	out, _, code := runCmd(t, "", "spec", "--format", "markdown", "--state", "SYN-SENT", "--notes")
+	if code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	golden(t, "spec-syn-sent.md.golden", out)
+}
+
+func TestSpecDiff(t *testing.T) {
+	for _, v := range spec.VariantNames() {
+		out, _, code := runCmd(t, "", "spec", "--variant", v, "--diff")
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d", v, code)
+		}
+		golden(t, "spec-diff-"+v+".txt.golden", out)
+	}
+	out, _, _ := runCmd(t, "", "spec", "--variant", "rfc793", "--diff", "--format", "markdown")
+	golden(t, "spec-diff-rfc793.md.golden", out)
+}
+
+func TestGraphSpecIsDeterministicDOT(t *testing.T) {
+	a, _, code := runCmd(t, "", "graph")
+	b, _, _ := runCmd(t, "", "graph")
+	if code != ExitOK || a != b || !strings.HasPrefix(a, "digraph tcp {") {
+		t.Fatalf("exit %d; deterministic %v; output starts %q", code, a == b, a[:min(len(a), 20)])
+	}
+	want, err := os.ReadFile("../../graphs/testdata/spec-rfc9293.dot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != string(want) {
+		t.Error("tcpcheck graph differs from the graphs package's golden spec diagram")
+	}
+}
+
+func TestGraphRendersSVG(t *testing.T) {
+	requireDot(t)
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"graph", "-T", "svg", "-o", filepath.Join(dir, "spec.svg")},
+		{"graph", "--variant", "linux", "--all", "-T", "png", "-o", filepath.Join(dir, "linux.png")},
+		{"graph", "--kind", "reachable", "--max-states", "30", "-T", "svg", "-o", filepath.Join(dir, "reach.svg")},
+		{"graph", "--kind", "trace", "--trace", "testdata/trace-faults.json", "-T", "svg", "-o", filepath.Join(dir, "trace.svg")},
+	} {
+		_, errOut, code := runCmd(t, "", args...)
+		if code != ExitOK {
+			t.Errorf("%v: exit %d: %s", args, code, errOut)
+			continue
+		}
+		if strings.Contains(errOut, "warn") {
+			t.Errorf("%v: Graphviz warned: %s", args, errOut)
+		}
+		data, err := os.ReadFile(args[len(args)-1])
+		if err != nil || len(data) == 0 {
+			t.Errorf("%v: no image: %v", args, err)
+		}
+	}
+}
+
+func TestGraphWithoutGraphviz(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, errOut, code := runCmd(t, "", "graph", "-T", "svg")
+	if code != ExitUsage || !strings.Contains(errOut, "install the graphviz package") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	// DOT needs no Graphviz.
+	if _, _, code := runCmd(t, "", "graph"); code != ExitOK {
+		t.Errorf("graph without -T: exit %d", code)
+	}
+}
+
+func TestGraphReachableCutIsNoted(t *testing.T) {
+	out, errOut, code := runCmd(t, "", "graph", "--kind", "reachable", "--max-states", "25")
+	if code != ExitOK || !strings.Contains(out, "CUT at 25 states") || !strings.Contains(errOut, "cut at 25 states") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// faultTrace is a trace with a loss, a duplicate and segments still in
+// flight at the end, on the no-time-wait variant.
+func faultTrace(t *testing.T) *checker.TraceView {
+	t.Helper()
+	m := checker.ClientServer()
+	m.Net = checker.Network{Capacity: 3, Reorder: true, Loss: true, LossBudget: 1, Duplicates: 1}
+	tb, err := spec.ForVariant("no-time-wait")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Table = tb
+	prop := checker.Property{Name: "no-fault-scenario", Kind: checker.Invariant, Pred: func(w *checker.World) bool {
+		return !(w.Lost > 0 && w.Duplicated > 0 && w.E[checker.A].TCB.State == spec.Closed && w.E[checker.A].Closed &&
+			w.E[checker.B].TCB.State == spec.LastAck)
+	}}
+	rep, err := checker.Check(m, []checker.Property{prop}, checker.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := rep.Outcomes[0]
+	v := checker.NewTraceView(o.Trace)
+	v.Property, v.Verdict, v.Message = o.Property, o.Verdict.String(), o.Message
+	return v
+}
+
+func TestTraceJSONAndExplain(t *testing.T) {
+	data, err := faultTrace(t).MarshalIndent()
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "trace-faults.json", string(data))
+
+	out, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	golden(t, "explain-faults.txt.golden", out)
+
+	// Standard input works too, and the lasso's cycle is told.
+	var v checker.TraceView
+	v = *faultTrace(t)
+	v.LoopStart = 3
+	lasso, _ := v.MarshalIndent()
+	out, _, code = runCmd(t, string(lasso), "explain", "-", "--no-story")
+	if code != ExitOK || !strings.Contains(out, "(the steps below repeat forever)") || !strings.Contains(out, "(back to step 4)") {
+		t.Errorf("lasso: exit %d\n%s", code, out)
+	}
+}
+
+func TestExplainChart(t *testing.T) {
+	dir := t.TempDir()
+	dotFile := filepath.Join(dir, "chart.dot")
+	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--chart", dotFile); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	live, _, _ := runCmd(t, "", "graph", "--kind", "trace", "--trace", "testdata/trace-faults.json")
+	saved, _ := os.ReadFile(dotFile)
+	if live != string(saved) {
+		t.Error("explain --chart and graph --kind trace draw the same trace differently")
+	}
+	requireDot(t)
+	svg := filepath.Join(dir, "chart.svg")
+	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--chart", svg); code != ExitOK || errOut != "" {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+func TestExplainBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, tc := range []struct {
+		content, want string
+	}{
+		{"not json", "not JSON"},
+		{`{"steps": []}`, `no "schema" field`},
+		{`{"schema": "tcpcheck/trace/v9"}`, `has schema "tcpcheck/trace/v9": expected a trace (schema "tcpcheck/trace/v1")`},
+		{`{"schema": "tcpcheck/trace/v1", "initial": {"a": {"state": "OPEN"}, "b": {"state": "CLOSED"}}, "loop_start": -1}`, `initial.a.state: unknown TCP state "OPEN"`},
+		{`{"schema": "tcpcheck/trace/v1", "initial": {"a": {"state": "CLOSED"}, "b": {"state": "CLOSED"}}, "loop_start": 5}`, "loop_start is 5"},
+		{`{"schema": "tcpcheck/trace/v1", "initial": {"a": {"state": "CLOSED"}, "b": {"state": "CLOSED"}}, "loop_start": -1,
+		   "steps": [{"actor": "C", "action": "fly", "before": {"a": {"state": "CLOSED"}, "b": {"state": "CLOSED"}}, "after": {"a": {"state": "CLOSED"}, "b": {"state": "CLOSED"}}}]}`,
+			`steps[0].actor is "C": expected "A" or "B"`},
+		{`{"schema": "tcpcheck/report/v1", "results": []}`, "has no counterexample"},
+	} {
+		p := write("bad.json", tc.content)
+		_, errOut, code := runCmd(t, "", "explain", p)
+		if code != ExitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 and %q", tc.content, code, errOut, tc.want)
+		}
+	}
+}
