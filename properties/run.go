@@ -46,17 +46,24 @@ func (s *Suite) Run(opt RunOptions) ([]Result, error) {
 		jobs  []int
 	}
 	var groups []*group
-	byModel := map[*Model]*group{}
+	byModel := map[checker.Model]*group{}
 	for i := range jobs {
 		m := jobs[i].model
 		if m == nil {
 			results[i].Err = fmt.Errorf("property %s has no model (it was not loaded by this package)", sel[i].Name)
 			continue
 		}
-		g, ok := byModel[m]
+		// Mutants with the same settings are explored once, whatever
+		// they are called (mutants of different properties often
+		// coincide).
+		key := m.Model
+		if opt.Mutants {
+			key.Name = ""
+		}
+		g, ok := byModel[key]
 		if !ok {
 			g = &group{model: m}
-			byModel[m] = g
+			byModel[key] = g
 			groups = append(groups, g)
 		}
 		g.jobs = append(g.jobs, i)
