@@ -30,7 +30,7 @@ type graphFlags struct {
 func newGraphCmd(e *env) *cobra.Command {
 	var f graphFlags
 	cmd := &cobra.Command{
-		Use:   "graph [files...]",
+		Use:   "graph [property files...]",
 		Short: "Draw the state diagram, a reachable graph or a counterexample chart as DOT",
 		Long: `Write a Graphviz DOT drawing on standard output (or into -o FILE):
 
@@ -76,7 +76,7 @@ byte for byte, on every run.`,
 				if f.maxStates < 1 {
 					return usageErrf("--max-states is %d: expected a positive number of states to draw", f.maxStates)
 				}
-				m, err := lookupModel(e, f.files, f.model, f.variant)
+				m, err := lookupModel(f.files, f.model, f.variant)
 				if err != nil {
 					return err
 				}
@@ -89,7 +89,7 @@ byte for byte, on every run.`,
 				}
 				g = graphs.Reachable(sg)
 			case "trace":
-				v, err := graphTrace(cmd, e, &f)
+				v, err := graphTrace(e, &f)
 				if err != nil {
 					return err
 				}
@@ -104,7 +104,7 @@ byte for byte, on every run.`,
 	fl.StringVar(&f.kind, "kind", "spec", "what to draw: spec, reachable or trace")
 	fl.StringVar(&f.variant, "variant", "", "the protocol variant: "+strings.Join(spec.VariantNames(), ", ")+" (default rfc9293, or the model's own)")
 	fl.BoolVar(&f.all, "all", false, "spec: draw every row that changes state, not only Figure 5's arcs")
-	fl.StringVar(&f.model, "model", "", "reachable: the model to explore (default client-server)")
+	fl.StringVar(&f.model, "model", "", "reachable: the model to explore, from the files or the default set (default client-server)")
 	fl.IntVar(&f.maxStates, "max-states", 200, "reachable: draw at most this many states")
 	fl.StringVar(&f.trace, "trace", "", "trace: a saved trace or JSON report to draw")
 	fl.StringVar(&f.property, "property", "", "trace: the property whose counterexample to draw")
@@ -113,7 +113,8 @@ byte for byte, on every run.`,
 	_ = cmd.RegisterFlagCompletionFunc("kind", fixedCompletion("spec", "reachable", "trace"))
 	_ = cmd.RegisterFlagCompletionFunc("variant", fixedCompletion(spec.VariantNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion("dot", "svg", "png"))
-	_ = cmd.RegisterFlagCompletionFunc("model", modelCompletion(e))
+	_ = cmd.RegisterFlagCompletionFunc("model", modelCompletion)
+	_ = cmd.RegisterFlagCompletionFunc("property", propertyCompletion)
 	return cmd
 }
 

@@ -24,11 +24,22 @@ func runCmd(t *testing.T, stdin string, args ...string) (stdout, stderr string, 
 	return out.String(), errOut.String(), code
 }
 
-// timings masks what changes from run to run (times and rates) so that
-// output with --stats can be compared with a golden file.
-var timings = regexp.MustCompile(`("?(elapsed|elapsed_seconds|states_per_second|time)"?[:=] ?)"?[0-9.e+-]+(ms|µs|s|ns)?"?`)
+// timings match what changes from run to run (times, rates and memory)
+// in output with --stats, so that it can be compared with a golden file.
+var timings = []*regexp.Regexp{
+	regexp.MustCompile(`("(?:elapsed_seconds|states_per_second|store_bytes)": )[0-9.e+-]+()`),
+	regexp.MustCompile(`( time=")[0-9.]+(")`),
+	regexp.MustCompile(`(elapsed )[0-9.]+[µnm]?s`),
+	regexp.MustCompile(`(memory )[0-9.]+ [KMG]?i?B`),
+	regexp.MustCompile(`()[0-9]+( states/s)`),
+}
 
-func mask(s string) string { return timings.ReplaceAllString(s, `${1}X`) }
+func mask(s string) string {
+	for _, re := range timings {
+		s = re.ReplaceAllString(s, "${1}X$2")
+	}
+	return s
+}
 
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+)
+
+// ghEscapeData escapes an annotation's message for GitHub Actions'
+// workflow commands.
+func ghEscapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// ghEscapeProperty escapes an annotation property's value.
+func ghEscapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// ghAnnotation formats one workflow command.
+func ghAnnotation(level, file string, line, col int, title, msg string) string {
+	props := []string{"file=" + ghEscapeProperty(filepath.ToSlash(file))}
+	if line > 0 {
+		props = append(props, fmt.Sprintf("line=%d", line))
+	}
+	if col > 0 {
+		props = append(props, fmt.Sprintf("col=%d", col))
+	}
+	props = append(props, "title="+ghEscapeProperty(title))
+	return fmt.Sprintf("::%s %s::%s", level, strings.Join(props, ","), ghEscapeData(msg))
+}
+
+// writeGitHub writes GitHub Actions annotations: an error at the
+// property's line for each failure (with the counterexample) and each
+// property that could not be checked, a warning for each inconclusive one,
+// and a plain summary line for the log.
+func writeGitHub(w io.Writer, rep *runReport, _ *formatOptions) error {
+	for i := range rep.Results {
+		r := &rep.Results[i]
+		level := ""
+		switch r.Status {
+		case statusFail, statusError:
+			level = "error"
+		case statusInconclusive:
+			level = "warning"
+		default:
+			fmt.Fprintf(w, "PASS %s (%s on %s): %s\n", r.Name, r.Kind, r.Model, outcomeText(r))
+			continue
+		}
+		msg := fmt.Sprintf("%s on %s: %s", r.Kind, r.Model, outcomeText(r))
+		if r.Trace != nil && r.Status == statusFail {
+			var chart bytes.Buffer
+			writeTextChart(&chart, r.Trace)
+			msg += "\n\n" + strings.TrimRight(chart.String(), "\n")
+		}
+		fmt.Fprintln(w, ghAnnotation(level, r.Pos.File, r.Pos.Line, r.Pos.Col, fmt.Sprintf("tcpcheck: %s %s", r.Name, r.Status), msg))
+	}
+	fmt.Fprintln(w, summaryLine(rep, false))
+	return nil
+}

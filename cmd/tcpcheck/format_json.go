@@ -1,0 +1,90 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/tcpcheck/tcpcheck/checker"
+)
+
+// jsonReport is the JSON report, schema tcpcheck/report/v1. Fields are
+// only ever added within a schema version.
+type jsonReport struct {
+	// Schema is reportSchema.
+	Schema string   `json:"schema"`
+	Tool   jsonTool `json:"tool"`
+	// Variant is the --variant option, if any.
+	Variant string       `json:"variant,omitempty"`
+	Summary jsonSummary  `json:"summary"`
+	Results []jsonResult `json:"results"`
+	// Stats are present with --stats only, since they hold timings.
+	Stats []modelStats `json:"stats,omitempty"`
+}
+
+type jsonTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+type jsonSummary struct {
+	Properties   int `json:"properties"`
+	Pass         int `json:"pass"`
+	Fail         int `json:"fail"`
+	Inconclusive int `json:"inconclusive"`
+	Errors       int `json:"errors"`
+	// ExitCode is the exit code of the run (see tcpcheck --help).
+	ExitCode int `json:"exit_code"`
+}
+
+type jsonResult struct {
+	Property    string   `json:"property"`
+	Description string   `json:"description,omitempty"`
+	Kind        string   `json:"kind"`
+	Model       string   `json:"model"`
+	Variant     string   `json:"variant"`
+	Mutant      string   `json:"mutant,omitempty"`
+	File        string   `json:"file"`
+	Line        int      `json:"line"`
+	Column      int      `json:"column"`
+	RFC         []string `json:"rfc,omitempty"`
+	// Expected and Verdict are holds or violated; Verdict may also be
+	// inconclusive or error.
+	Expected string `json:"expected"`
+	Verdict  string `json:"verdict"`
+	// Status is pass, fail, inconclusive or error.
+	Status  string `json:"status"`
+	Message string `json:"message"`
+	// Trace is the counterexample (or a reachable property's witness), in
+	// the schema tcpcheck explain reads.
+	Trace *checker.TraceView `json:"trace,omitempty"`
+}
+
+func toJSONReport(rep *runReport) jsonReport {
+	out := jsonReport{
+		Schema:  reportSchema,
+		Tool:    jsonTool{Name: "tcpcheck", Version: toolVersion()},
+		Variant: rep.Variant,
+		Summary: jsonSummary{Properties: len(rep.Results), Pass: rep.Pass, Fail: rep.Fail, Inconclusive: rep.Inconclusive, Errors: rep.Errors, ExitCode: rep.ExitCode},
+		Results: []jsonResult{},
+		Stats:   rep.Stats,
+	}
+	for _, r := range rep.Results {
+		out.Results = append(out.Results, jsonResult{
+			Property: r.Name, Description: r.Description, Kind: r.Kind, Model: r.Model, Variant: r.Variant, Mutant: r.Mutant,
+			File: r.Pos.File, Line: r.Pos.Line, Column: r.Pos.Col, RFC: r.RFC,
+			Expected: r.Expected, Verdict: r.Verdict, Status: r.Status, Message: r.Message, Trace: r.Trace,
+		})
+	}
+	return out
+}
+
+// writeJSON writes the report as indented JSON. The same results always
+// give the same bytes (timings appear only with --stats).
+func writeJSON(w io.Writer, rep *runReport, _ *formatOptions) error {
+	data, err := json.MarshalIndent(toJSONReport(rep), "", "  ")
+	if err != nil {
+		return internalErr(err)
+	}
+	_, err = w.Write(append(data, '\n'))
+	return err
+}

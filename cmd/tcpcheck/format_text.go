@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// ANSI colours for human output.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiDim    = "\x1b[2m"
+)
+
+type painter bool
+
+func (p painter) paint(color, s string) string {
+	if !p {
+		return s
+	}
+	return color + s + ansiReset
+}
+
+var statusLabels = map[string]struct{ label, color string }{
+	statusPass:         {"PASS", ansiGreen},
+	statusFail:         {"FAIL", ansiBold + ansiRed},
+	statusInconclusive: {"INCONCLUSIVE", ansiBold + ansiYellow},
+	statusError:        {"ERROR", ansiBold + ansiRed},
+}
+
+// verdictPhrase says what was found against what was expected.
+func verdictPhrase(r *propResult) string {
+	switch r.Status {
+	case statusPass:
+		if r.Verdict == "violated" {
+			return "violated, as expected"
+		}
+		return r.Verdict
+	case statusFail:
+		return fmt.Sprintf("%s, expected %s", r.Verdict, r.Expected)
+	case statusInconclusive:
+		return "not decided"
+	}
+	return "could not be checked"
+}
+
+// outcomeText says what was found, with the checker's message: "holds in
+// all 1234 reachable states", "violated, expected holds: a state breaks it
+// after 7 steps".
+func outcomeText(r *propResult) string {
+	if r.Status == statusPass && r.Verdict == "holds" {
+		return r.Message
+	}
+	return verdictPhrase(r) + ": " + r.Message
+}
+
+// writeText writes the human report: a line per property with its status,
+// then what was found, and the counterexample of each failure drawn as
+// RFC 9293's figures draw segment exchanges.
+func writeText(w io.Writer, rep *runReport, o *formatOptions) error {
+	p := painter(o.color)
+	for i := range rep.Results {
+		r := &rep.Results[i]
+		sl := statusLabels[r.Status]
+		head := fmt.Sprintf("%-12s %s", p.paint(sl.color, sl.label), p.paint(ansiBold, r.Name))
+		if !o.color {
+			head = fmt.Sprintf("%-12s %s", sl.label, r.Name)
+		}
+		where := r.Model
+		if r.Variant != "" {
+			where += ", variant " + r.Variant
+		}
+		if r.Mutant != "" {
+			where += ", mutant: " + r.Mutant
+		}
+		fmt.Fprintf(w, "%s (%s on %s)\n", head, r.Kind, where)
+		fmt.Fprintf(w, "%13s%s\n", "", outcomeText(r))
+		if r.Status != statusPass {
+			fmt.Fprintf(w, "%13s%s\n", "", p.paint(ansiDim, "at "+r.Pos.String()))
+		}
+		if r.Trace != nil && (r.Status == statusFail || o.verbose) {
+			what := "counterexample"
+			if r.Verdict == "holds" {
+				what = "witness"
+			}
+			fmt.Fprintf(w, "%13s%s (%d steps):\n", "", what, len(r.Trace.Steps))
+			var chart bytes.Buffer
+			writeTextChart(&chart, r.Trace)
+			for _, line := range strings.Split(strings.TrimRight(chart.String(), "\n"), "\n") {
+				fmt.Fprintf(w, "%13s%s\n", "", line)
+			}
+			fmt.Fprintf(w, "%13s%s\n", "", p.paint(ansiDim, fmt.Sprintf("(tcpcheck verify --save-traces DIR, then tcpcheck explain DIR/%s.json, retells it step by step)", traceFileName(r.Name))))
+		}
+	}
+	if len(rep.Stats) > 0 {
+		fmt.Fprintln(w)
+		for _, s := range rep.Stats {
+			fmt.Fprintf(w, "stats %s (%s): %d states, %d transitions, %d generated, depth %d, %s, memory %s, elapsed %s, %.0f states/s",
+				s.Model, s.Variant, s.Distinct, s.Transitions, s.Generated, s.Depth, s.Strategy, byteSize(s.StoreBytes),
+				time.Duration(s.ElapsedSeconds*float64(time.Second)).Round(time.Millisecond), s.StatesPerSecond)
+			if s.Bound != "" {
+				fmt.Fprintf(w, ", cut by the %s bound", s.Bound)
+			}
+			if s.Fingerprint {
+				fmt.Fprintf(w, ", omission probability below %.1e", s.OmissionBound)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, summaryLine(rep, p))
+	return nil
+}
+
+// summaryLine says in one sentence what the run established.
+func summaryLine(rep *runReport, p painter) string {
+	n := len(rep.Results)
+	counts := fmt.Sprintf("%s: %d pass, %d fail, %d inconclusive, %d error", plural(n, "property", "properties"), rep.Pass, rep.Fail, rep.Inconclusive, rep.Errors)
+	switch rep.ExitCode {
+	case ExitOK:
+		if n == 0 {
+			return "No properties were checked."
+		}
+		return p.paint(ansiGreen, fmt.Sprintf("Verified: %s, every one with its expected verdict.", plural(n, "property", "properties")))
+	case ExitViolated:
+		return p.paint(ansiBold+ansiRed, fmt.Sprintf("%s did not have the expected verdict", plural(rep.Fail, "property", "properties"))) + " (" + counts + ")."
+	case ExitInconclusive:
+		return p.paint(ansiBold+ansiYellow, fmt.Sprintf("Inconclusive: %s hit a search bound before being decided, so nothing is verified about them", plural(rep.Inconclusive, "property", "properties"))) +
+			" (" + counts + "). Raise --max-states, --max-depth, --max-time or --max-memory."
+	}
+	return p.paint(ansiBold+ansiRed, fmt.Sprintf("%s could not be checked", plural(rep.Errors, "property", "properties"))) + " (" + counts + ")."
+}
+
+// byteSize renders a byte count in binary units.
+func byteSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tcpcheck/tcpcheck/checker"
+	"github.com/tcpcheck/tcpcheck/properties"
+	"github.com/tcpcheck/tcpcheck/spec"
+)
+
+type verifyFlags struct {
+	model      string
+	properties []string
+	variant    string
+	mutants    bool
+
+	maxStates   int
+	maxDepth    int
+	maxTime     time.Duration
+	maxMemory   string
+	strategy    string
+	fingerprint bool
+
+	format     string
+	output     string
+	jsonOut    string
+	junitOut   string
+	sarifOut   string
+	saveTraces string
+	stats      bool
+	verbose    bool
+	noProgress bool
+}
+
+func newVerifyCmd(e *env) *cobra.Command {
+	var f verifyFlags
+	cmd := &cobra.Command{
+		Use:   "verify [property files or directories...]",
+		Short: "Check properties of TCP connection management (the built-in set by default)",
+		Long: `Check properties against every reachable state of their models. With no file,
+check the default models and properties embedded in tcpcheck; otherwise load
+the given YAML files (a directory stands for the .yaml files in it) together
+with the default models.
+
+Each property passes when it has the verdict its file expects (holds, by
+default). A failure prints a counterexample: the shortest run that breaks the
+property, segment by segment. A search cut short by a bound (--max-states,
+--max-depth, --max-time, --max-memory) leaves its properties inconclusive,
+never verified.
+
+Output formats (--format): text for people (coloured on a terminal unless
+NO_COLOR is set), json (schema ` + reportSchema + `, counterexamples
+included, readable by tcpcheck explain), junit (one test case per property),
+sarif (SARIF 2.1.0, each result at its property's line in the YAML file) and
+github (GitHub Actions annotations). --json, --junit and --sarif write more
+formats into files in the same run. While a search runs, progress is shown on
+standard error when it is a terminal.
+
+` + exitCodesHelp,
+		Example: `  tcpcheck verify
+  tcpcheck verify --variant no-time-wait
+  tcpcheck verify my-properties.yaml --property no-half-open --max-time 5m
+  tcpcheck verify --format github --sarif tcpcheck.sarif --junit tcpcheck.xml
+  tcpcheck verify --format json --save-traces traces > report.json`,
+		Args: argsUsage(cobra.ArbitraryArgs),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runVerify(e, &f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.model, "model", "", "check only the properties of this model")
+	fl.StringSliceVar(&f.properties, "property", nil, "check only these properties (repeatable, or comma-separated)")
+	fl.StringVar(&f.variant, "variant", "", "run every model on this protocol variant: "+strings.Join(spec.VariantNames(), ", "))
+	fl.BoolVar(&f.mutants, "mutants", false, "check each property's mutant instead, against the mutant's expected verdict")
+	fl.IntVar(&f.maxStates, "max-states", 0, "stop a search after this many distinct states (0: no bound)")
+	fl.IntVar(&f.maxDepth, "max-depth", 0, "do not explore beyond this many steps from the initial state (0: no bound)")
+	fl.DurationVar(&f.maxTime, "max-time", 0, "stop a search after this long, such as 30s or 10m (0: no bound)")
+	fl.StringVar(&f.maxMemory, "max-memory", "", "stop a search when its visited set holds this much, such as 512MiB or 4GiB")
+	fl.StringVar(&f.strategy, "strategy", "bfs", "search strategy: bfs (shortest counterexamples) or dfs")
+	fl.BoolVar(&f.fingerprint, "fingerprint", false, "store 64-bit hashes of states instead of states: less memory, a tiny chance of missing a state")
+	fl.StringVar(&f.format, "format", "text", "output format: "+strings.Join(formatNames, ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the --format output into this file instead of standard output")
+	fl.StringVar(&f.jsonOut, "json", "", "also write the JSON report into this file")
+	fl.StringVar(&f.junitOut, "junit", "", "also write JUnit XML into this file")
+	fl.StringVar(&f.sarifOut, "sarif", "", "also write SARIF 2.1.0 into this file")
+	fl.StringVar(&f.saveTraces, "save-traces", "", "write each counterexample as DIR/<property>.json, for tcpcheck explain")
+	fl.BoolVar(&f.stats, "stats", false, "report each search's size, memory and timings")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "text: print every counterexample and witness, not only those of failures")
+	fl.BoolVar(&f.noProgress, "no-progress", false, "do not show progress on standard error")
+	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(formatNames...))
+	_ = cmd.RegisterFlagCompletionFunc("variant", fixedCompletion(spec.VariantNames()...))
+	_ = cmd.RegisterFlagCompletionFunc("strategy", fixedCompletion("bfs", "dfs"))
+	_ = cmd.RegisterFlagCompletionFunc("model", modelCompletion)
+	_ = cmd.RegisterFlagCompletionFunc("property", propertyCompletion)
+	return cmd
+}
+
+func runVerify(e *env, f *verifyFlags, files []string) error {
+	write, ok := formatters[f.format]
+	if !ok {
+		return usageErrf("--format is %q: expected one of %s", f.format, strings.Join(formatNames, ", "))
+	}
+	opt, err := f.searchOptions()
+	if err != nil {
+		return err
+	}
+	if f.variant != "" {
+		if _, err := spec.ForVariant(f.variant); err != nil {
+			return usageErr(err)
+		}
+	}
+	s, err := loadSuite(files)
+	if err != nil {
+		var le *loadError
+		if f.format == "github" && errors.As(err, &le) {
+			for _, pe := range le.list {
+				fmt.Fprintln(e.stdout, ghAnnotation("error", pe.Pos.File, pe.Pos.Line, pe.Pos.Col, "tcpcheck: invalid property file", pe.Msg))
+			}
+		}
+		return err
+	}
+	if e.stderrTTY && !f.noProgress {
+		opt.Progress = progressPrinter(e)
+	}
+	results, err := s.Run(properties.RunOptions{Search: opt, Variant: f.variant, Model: f.model, Properties: f.properties, Mutants: f.mutants})
+	if err != nil {
+		return usageErr(err)
+	}
+	rep := buildReport(s, results, f.variant, f.stats)
+	fo := &formatOptions{color: e.useColor() && f.output == "", verbose: f.verbose}
+
+	if f.output == "" || f.output == "-" {
+		if err := write(e.stdout, rep, fo); err != nil {
+			return err
+		}
+	} else if err := writeFile(f.output, rep, write, fo); err != nil {
+		return err
+	}
+	for _, extra := range []struct{ path, format string }{{f.jsonOut, "json"}, {f.junitOut, "junit"}, {f.sarifOut, "sarif"}} {
+		if extra.path == "" {
+			continue
+		}
+		if err := writeFile(extra.path, rep, formatters[extra.format], &formatOptions{}); err != nil {
+			return err
+		}
+	}
+	if f.saveTraces != "" {
+		if err := saveTraces(f.saveTraces, rep); err != nil {
+			return err
+		}
+	}
+	e.code = rep.ExitCode
+	return nil
+}
+
+// searchOptions turns the bound and strategy flags into checker options.
+func (f *verifyFlags) searchOptions() (checker.Options, error) {
+	var opt checker.Options
+	st, err := checker.ParseStrategy(f.strategy)
+	if err != nil {
+		return opt, usageErrf("--strategy: %v", err)
+	}
+	opt.Strategy = st
+	opt.Fingerprint = f.fingerprint
+	for _, b := range []struct {
+		name string
+		v    int
+	}{{"--max-states", f.maxStates}, {"--max-depth", f.maxDepth}} {
+		if b.v < 0 {
+			return opt, usageErrf("%s is %d: expected 0 (no bound) or a positive number", b.name, b.v)
+		}
+	}
+	if f.maxTime < 0 {
+		return opt, usageErrf("--max-time is %s: expected 0 (no bound) or a positive duration such as 30s", f.maxTime)
+	}
+	opt.MaxStates, opt.MaxDepth, opt.MaxTime = f.maxStates, f.maxDepth, f.maxTime
+	if f.maxMemory != "" {
+		n, err := parseBytes(f.maxMemory)
+		if err != nil {
+			return opt, usageErrf("--max-memory: %v", err)
+		}
+		opt.MaxMemory = n
+	}
+	return opt, nil
+}
+
+var byteSizeRE = regexp.MustCompile(`^\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?I?B?)\s*$`)
+
+// parseBytes parses a size such as "4096", "512MiB", "2GB" or "1.5G".
+// Units are binary (1K = 1024) whichever way they are written.
+func parseBytes(s string) (int64, error) {
+	m := byteSizeRE.FindStringSubmatch(strings.ToUpper(s))
+	if m == nil {
+		return 0, fmt.Errorf("%q is not a size: expected bytes, or a number with K, M, G or T (such as 512MiB or 4G)", s)
+	}
+	v, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return 0, err
+	}
+	mult := float64(1)
+	if unit := strings.TrimSuffix(strings.TrimSuffix(m[2], "B"), "I"); unit != "" {
+		mult = float64(int64(1) << (10 * (strings.Index("KMGT", unit) + 1)))
+	}
+	n := int64(v * mult)
+	if n <= 0 {
+		return 0, fmt.Errorf("%q is not a positive size", s)
+	}
+	return n, nil
+}
+
+// writeFile writes a report in one format into a file.
+func writeFile(path string, rep *runReport, write func(w io.Writer, rep *runReport, o *formatOptions) error, o *formatOptions) error {
+	var b bytes.Buffer
+	if err := write(&b, rep, o); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return usageErr(err)
+	}
+	return nil
+}
+
+var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// traceFileName turns a property's name into a file name.
+func traceFileName(name string) string {
+	return unsafeFileChars.ReplaceAllString(name, "_")
+}
+
+// saveTraces writes every counterexample and witness as DIR/<name>.json.
+func saveTraces(dir string, rep *runReport) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return usageErr(err)
+	}
+	for i := range rep.Results {
+		r := &rep.Results[i]
+		if r.Trace == nil {
+			continue
+		}
+		data, err := r.Trace.MarshalIndent()
+		if err != nil {
+			return internalErr(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, traceFileName(r.Name)+".json"), data, 0o644); err != nil {
+			return usageErr(err)
+		}
+	}
+	return nil
+}
+
+// progressPrinter shows a search's progress on one line of standard
+// error, rewritten in place, and clears it when the search ends.
+func progressPrinter(e *env) func(checker.Progress) {
+	return func(p checker.Progress) {
+		if p.Done {
+			fmt.Fprint(e.stderr, "\r\x1b[K")
+			return
+		}
+		fmt.Fprintf(e.stderr, "\r\x1b[Ksearching: %s generated, %s distinct, %s queued, %s states/s, depth %d, %s elapsed",
+			count(p.Generated), count(p.Distinct), count(p.Queue), count(int(p.StatesPerSecond)), p.Depth, p.Elapsed.Round(100*time.Millisecond))
+	}
+}
+
+// count renders a count compactly: 950, 12.3k, 4.56M.
+func count(n int) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.2fG", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.2fM", float64(n)/1e6)
+	case n >= 1e4:
+		return fmt.Sprintf("%.1fk", float64(n)/1e3)
+	}
+	return strconv.Itoa(n)
+}

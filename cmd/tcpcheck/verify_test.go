@@ -1,0 +1,250 @@
+package main
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tcpcheck/tcpcheck/checker"
+)
+
+// demo holds one property of each outcome: one that holds, one violated
+// against its expectation, one violated as expected, and a reachable one
+// with a witness.
+const demo = "testdata/props/demo.yaml"
+
+func TestVerifyFormats(t *testing.T) {
+	for _, format := range formatNames {
+		t.Run(format, func(t *testing.T) {
+			out, errOut, code := runCmd(t, "", "verify", demo, "--format", format)
+			if code != ExitViolated {
+				t.Fatalf("exit %d, want 1: %s", code, errOut)
+			}
+			golden(t, "verify-demo."+format+".golden", out)
+			again, _, _ := runCmd(t, "", "verify", demo, "--format", format)
+			if again != out {
+				t.Error("two runs gave different output")
+			}
+		})
+	}
+}
+
+func TestVerifyColour(t *testing.T) {
+	out, _, _ := runCmd(t, "", "verify", demo, "--color", "always", "--property", "a-never-in-time-wait")
+	if !strings.Contains(out, ansiRed) {
+		t.Error("--color always gives no colour")
+	}
+	out, _, _ = runCmd(t, "", "verify", demo, "--property", "a-never-in-time-wait")
+	if strings.Contains(out, "\x1b[") {
+		t.Error("output that is not a terminal has colour")
+	}
+}
+
+func TestVerifyExtraOutputsMatchFormats(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{"json": filepath.Join(dir, "r.json"), "junit": filepath.Join(dir, "r.xml"), "sarif": filepath.Join(dir, "r.sarif")}
+	_, errOut, code := runCmd(t, "", "verify", demo, "--format", "github", "--json", files["json"], "--junit", files["junit"],
+		"--sarif", files["sarif"], "--save-traces", filepath.Join(dir, "traces"))
+	if code != ExitViolated {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for format, path := range files {
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _, _ := runCmd(t, "", "verify", demo, "--format", format)
+		if string(got) != want {
+			t.Errorf("--%s file differs from --format %s", format, format)
+		}
+	}
+
+	// The JSON report carries the counterexample, and explain reads it.
+	var rep struct {
+		Schema  string `json:"schema"`
+		Summary struct {
+			ExitCode int `json:"exit_code"`
+		} `json:"summary"`
+		Results []struct {
+			Property string             `json:"property"`
+			Status   string             `json:"status"`
+			Line     int                `json:"line"`
+			Trace    *checker.TraceView `json:"trace"`
+		} `json:"results"`
+	}
+	data, _ := os.ReadFile(files["json"])
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Schema != reportSchema || rep.Summary.ExitCode != ExitViolated || len(rep.Results) != 4 {
+		t.Fatalf("report: schema %q, exit %d, %d results", rep.Schema, rep.Summary.ExitCode, len(rep.Results))
+	}
+	fail := rep.Results[1]
+	if fail.Property != "a-never-in-time-wait" || fail.Status != statusFail || fail.Line != 9 || fail.Trace == nil || len(fail.Trace.Steps) == 0 {
+		t.Errorf("the failing result: %+v", fail)
+	}
+	story, errOut, code := runCmd(t, "", "explain", files["json"], "--property", "a-never-in-time-wait")
+	if code != ExitOK || !strings.Contains(story, "Property a-never-in-time-wait is violated") || !strings.Contains(story, "RFC 9293") {
+		t.Errorf("explain of the report: exit %d: %s\n%s", code, errOut, story)
+	}
+	_, errOut, code = runCmd(t, "", "explain", files["json"])
+	if code != ExitUsage || !strings.Contains(errOut, "choose one with --property: a-never-in-time-wait, b-reaches-close-wait, a-time-wait-b-closed") {
+		t.Errorf("explain of a report with three traces and no --property: exit %d: %s", code, errOut)
+	}
+	saved, _, code := runCmd(t, "", "explain", filepath.Join(dir, "traces", "a-never-in-time-wait.json"))
+	if code != ExitOK || saved != story {
+		t.Errorf("the saved trace and the report's trace tell different stories")
+	}
+
+	// JUnit: one test case per property, the failure with its trace.
+	var suites junitSuites
+	data, _ = os.ReadFile(files["junit"])
+	if err := xml.Unmarshal(data, &suites); err != nil {
+		t.Fatal(err)
+	}
+	if suites.Tests != 4 || suites.Failures != 1 || len(suites.Suites) != 1 || suites.Suites[0].Cases[1].Failure == nil ||
+		!strings.Contains(suites.Suites[0].Cases[1].Failure.Text, "<SEQ=100><CTL=SYN>") {
+		t.Errorf("JUnit: %+v", suites)
+	}
+
+	// SARIF: the result points at the property's line.
+	var log sarifLog
+	data, _ = os.ReadFile(files["sarif"])
+	if err := json.Unmarshal(data, &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Version != "2.1.0" || len(log.Runs) != 1 || len(log.Runs[0].Results) != 1 || len(log.Runs[0].Tool.Driver.Rules) != 4 {
+		t.Fatalf("SARIF: %+v", log)
+	}
+	res := log.Runs[0].Results[0]
+	loc := res.Locations[0].PhysicalLocation
+	if res.RuleID != "a-never-in-time-wait" || loc.ArtifactLocation.URI != demo || loc.Region.StartLine != 9 || len(res.CodeFlows) != 1 {
+		t.Errorf("SARIF result: %+v", res)
+	}
+}
+
+func TestVerifyExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"holds", []string{"--property", "no-duplicates"}, ExitOK, "Verified: 1 property"},
+		{"expected violation", []string{"--property", "b-reaches-close-wait,a-time-wait-b-closed"}, ExitOK, "Verified: 2 properties"},
+		{"violated", []string{"--property", "a-never-in-time-wait"}, ExitViolated, "FAIL"},
+		{"inconclusive", []string{"--property", "no-duplicates,a-time-wait-b-closed", "--max-states", "50"}, ExitInconclusive, "nothing is verified"},
+		{"violation beats inconclusive", []string{"--max-states", "50"}, ExitViolated, "INCONCLUSIVE"},
+		{"depth bound", []string{"--property", "no-duplicates", "--max-depth", "3"}, ExitInconclusive, "INCONCLUSIVE"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := runCmd(t, "", append([]string{"verify", demo}, tc.args...)...)
+			if code != tc.code || !strings.Contains(out, tc.want) {
+				t.Errorf("exit %d (want %d), stderr %q\n%s", code, tc.code, errOut, out)
+			}
+			if tc.code == ExitInconclusive && strings.Contains(out, "Verified") {
+				t.Error("an inconclusive run says Verified")
+			}
+		})
+	}
+}
+
+func TestVerifyInconclusiveGolden(t *testing.T) {
+	out, _, code := runCmd(t, "", "verify", demo, "--property", "no-duplicates,a-time-wait-b-closed", "--max-states", "50")
+	if code != ExitInconclusive {
+		t.Fatalf("exit %d", code)
+	}
+	golden(t, "verify-inconclusive.text.golden", out)
+}
+
+func TestVerifyStatsAreMasked(t *testing.T) {
+	for _, format := range []string{"text", "json", "junit"} {
+		out, _, _ := runCmd(t, "", "verify", demo, "--stats", "--format", format, "--property", "no-duplicates")
+		golden(t, "verify-stats."+format+".golden", mask(out))
+	}
+}
+
+func TestVerifyUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("properties:\n  - name: x\n    kind: invariant\n    formula: A.state == NOT-A-STATE\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"verify", bad}, bad + ":4:"},
+		{[]string{"verify", filepath.Join(dir, "missing.yaml")}, "missing.yaml:1:1: cannot read"},
+		{[]string{"verify", demo, "--format", "xml"}, `--format is "xml": expected one of text, json, junit, sarif, github`},
+		{[]string{"verify", demo, "--variant", "rfc9999"}, `unknown variant "rfc9999"`},
+		{[]string{"verify", demo, "--property", "nope"}, `no property "nope"`},
+		{[]string{"verify", demo, "--model", "nope"}, `no model "nope"`},
+		{[]string{"verify", demo, "--strategy", "random"}, `unknown strategy "random"`},
+		{[]string{"verify", demo, "--max-memory", "lots"}, `"lots" is not a size`},
+		{[]string{"verify", demo, "--max-states", "-1"}, "--max-states is -1"},
+		{[]string{"verify", demo, "--max-time", "soon"}, `invalid argument "soon"`},
+	} {
+		_, errOut, code := runCmd(t, "", tc.args...)
+		if code != ExitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+	// In GitHub format, problems in the files become annotations.
+	out, _, code := runCmd(t, "", "verify", bad, "--format", "github")
+	if code != ExitUsage || !strings.HasPrefix(out, "::error file="+ghEscapeProperty(bad)+",line=4,") {
+		t.Errorf("exit %d, %q", code, out)
+	}
+}
+
+func TestParseBytes(t *testing.T) {
+	for in, want := range map[string]int64{"4096": 4096, "1K": 1024, "512MiB": 512 << 20, "2GB": 2 << 30, "1.5g": 3 << 29} {
+		if got, err := parseBytes(in); err != nil || got != want {
+			t.Errorf("parseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "lots", "-1", "0", "3 parsecs"} {
+		if _, err := parseBytes(in); err == nil {
+			t.Errorf("parseBytes(%q) succeeded", in)
+		}
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	var b strings.Builder
+	e := &env{stderr: &b}
+	p := progressPrinter(e)
+	p(checker.Progress{Generated: 1234567, Distinct: 800000, Queue: 12345, StatesPerSecond: 650000, Depth: 12, Elapsed: 1800 * time.Millisecond})
+	for _, want := range []string{"1.23M generated", "800.0k distinct", "12.3k queued", "650.0k states/s", "1.8s elapsed"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("progress line %q lacks %q", b.String(), want)
+		}
+	}
+	p(checker.Progress{Done: true})
+	if !strings.HasSuffix(b.String(), "\r\x1b[K") {
+		t.Error("the progress line is not cleared at the end")
+	}
+}
+
+func TestGraphTraceLive(t *testing.T) {
+	live, errOut, code := runCmd(t, "", "graph", demo, "--kind", "trace", "--property", "a-never-in-time-wait")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	dir := t.TempDir()
+	if _, errOut, code := runCmd(t, "", "verify", demo, "--save-traces", dir); code != ExitViolated {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	saved, _, _ := runCmd(t, "", "graph", "--kind", "trace", "--trace", filepath.Join(dir, "a-never-in-time-wait.json"))
+	if live != saved {
+		t.Error("a live trace and a saved one draw differently")
+	}
+	_, errOut, code = runCmd(t, "", "graph", demo, "--kind", "trace", "--property", "no-duplicates")
+	if code != ExitUsage || !strings.Contains(errOut, "no trace to draw: it is holds") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
