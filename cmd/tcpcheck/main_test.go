@@ -318,3 +318,25 @@ func TestExplainBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestDocsPicturesAreCurrent(t *testing.T) {
+	for _, tc := range []struct {
+		file string
+		args []string
+	}{
+		{"../../docs/states.dot", []string{"graph"}},
+		{"../../docs/counterexample.dot", []string{"graph", "--kind", "trace", "--property", "time-wait-assassination"}},
+	} {
+		want, err := os.ReadFile(tc.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, errOut, code := runCmd(t, "", tc.args...)
+		if code != ExitOK {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, errOut)
+		}
+		if got != string(want) {
+			t.Errorf("%s is out of date: run go generate ./cmd/tcpcheck", tc.file)
+		}
+	}
+}
