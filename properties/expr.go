@@ -187,6 +187,8 @@ func lex(src string) ([]token, *exprError) {
 				k = tPlus
 			case '=':
 				return nil, &exprError{i, `"=" is not an operator; write "==" to compare`}
+			case '-':
+				return nil, &exprError{i, `"-" is not an operator: there is no subtraction and no negative number (irs is -1 when unknown: write B.irs < 0)`}
 			case '&':
 				return nil, &exprError{i, `"&" is not an operator; write "&&" for and`}
 			case '|':
@@ -199,7 +201,10 @@ func lex(src string) ([]token, *exprError) {
 		toks = append(toks, token{k, src[i : i+n], i})
 		i += n
 	}
-	toks = append(toks, token{tEOF, "", len(src)})
+	// The end of the formula is where its last character is, so that an
+	// error there points just after the text rather than after trailing
+	// blank lines.
+	toks = append(toks, token{tEOF, "", len(strings.TrimRight(src, " \t\r\n"))})
 	return toks, nil
 }
 

@@ -309,7 +309,11 @@ func (f *fileDec) decodeProperty(n *yaml.Node) *propDecl {
 			d.ok = false
 		}
 	} else {
-		f.errorf(n, "property %q needs a kind (one of %s)", p.Name, strings.Join(Kinds(), ", "))
+		if p.Name == "" {
+			f.errorf(n, "a property needs a kind (one of %s)", strings.Join(Kinds(), ", "))
+		} else {
+			f.errorf(n, "property %q needs a kind (one of %s)", p.Name, strings.Join(Kinds(), ", "))
+		}
 		d.ok = false
 	}
 	if e, ok := fs["expect"]; ok {
@@ -649,7 +653,13 @@ func (l *loader) compileMutant(d *propDecl, md *modelDecl) {
 		return
 	}
 	n := resolve(e.valNode)
-	if len(fs) == 0 || len(fs) == 1 && fs["expect"].key != "" {
+	changes := 0
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if resolve(n.Content[i]).Value != "expect" {
+			changes++
+		}
+	}
+	if changes == 0 {
 		f.errorf(n, "a mutant needs something to change: a variant, an overlay, another model (extends) or a setting")
 		return
 	}

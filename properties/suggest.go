@@ -24,8 +24,8 @@ func suggestFold(name string, candidates []string) string {
 }
 
 // closest finds the candidate with the smallest edit distance to name. A
-// candidate qualifies if the distance is at most a third of its length
-// (and at least 1), so "stat" suggests "state" and "x" suggests nothing.
+// candidate qualifies if the distance is at most a third of its length,
+// so "stat" suggests "state" and "C" suggests nothing.
 func closest(name string, candidates []string, fold bool) (string, bool) {
 	norm := func(s string) string {
 		if fold {
@@ -39,9 +39,14 @@ func closest(name string, candidates []string, fold bool) (string, bool) {
 		if c == name {
 			continue
 		}
-		d := editDistance(n, norm(c))
-		limit := max(1, len(c)/3)
-		if d <= limit && (bestD < 0 || d < bestD) {
+		nc := norm(c)
+		d := editDistance(n, nc)
+		if d > len(c)/3 {
+			continue
+		}
+		// On a tie, a candidate with the same first letter wins: "FYN"
+		// is more likely FIN than SYN.
+		if bestD < 0 || d < bestD || d == bestD && n != "" && nc != "" && nc[0] == n[0] && norm(best)[0] != n[0] {
 			best, bestD = c, d
 		}
 	}

@@ -129,12 +129,91 @@ func (f *fileDec) yamlError(err error) {
 }
 
 func (f *fileDec) yamlMessage(m string) {
+	if p, msg, ok := f.firstBadLine(); ok {
+		f.errAt(p, "invalid YAML: %s", msg)
+		return
+	}
 	if g := yamlLineErr.FindStringSubmatch(m); g != nil {
 		line, _ := strconv.Atoi(g[1])
 		f.errAt(Position{File: f.name, Line: max(line, 1), Col: 1}, "invalid YAML: %s", g[2])
 		return
 	}
 	f.errAt(Position{File: f.name, Line: 1, Col: 1}, "invalid YAML: %s", strings.TrimPrefix(m, "yaml: "))
+}
+
+// maxRescanLines bounds firstBadLine, which parses every prefix of the
+// file.
+const maxRescanLines = 400
+
+// firstBadLine finds the line at which the file stops being YAML: the
+// line after the longest prefix of whole lines that still parses. The YAML
+// library reports where the enclosing block starts, which for a
+// mis-indented key is often the top of the file; this is the line the
+// author has to fix. (Scanning from the end, rather than taking the first
+// prefix that fails, skips multi-line scalars that are merely unfinished
+// in a short prefix.) The column is that line's first non-blank character.
+func (f *fileDec) firstBadLine() (Position, string, bool) {
+	n := len(f.lineStarts)
+	if n > maxRescanLines {
+		return Position{}, "", false
+	}
+	parse := func(k int) error {
+		end := len(f.src)
+		if k < n {
+			end = f.lineStarts[k]
+		}
+		return func() (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("%v", r)
+				}
+			}()
+			dec := yaml.NewDecoder(strings.NewReader(string(f.src[:end])))
+			for {
+				var doc yaml.Node
+				if err := dec.Decode(&doc); err != nil {
+					if errors.Is(err, io.EOF) {
+						return nil
+					}
+					return err
+				}
+			}
+		}()
+	}
+	var err error
+	k := n
+	for ; k >= 1; k-- {
+		e := parse(k)
+		if e == nil {
+			break
+		}
+		err = e
+	}
+	if err == nil || k >= n {
+		return Position{}, "", false
+	}
+	k++ // the first line of the first failing prefix after the last good one
+	end := len(f.src)
+	if k < n {
+		end = f.lineStarts[k]
+	}
+	msg := err.Error()
+	if g := yamlLineErr.FindStringSubmatch(msg); g != nil {
+		msg = g[2]
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	line := f.src[f.lineStarts[k-1]:end]
+	col := 1
+	for _, c := range string(line) {
+		if c != ' ' && c != '\t' {
+			break
+		}
+		col++
+	}
+	if col > utf8.RuneCount(line) {
+		col = 1
+	}
+	return Position{File: f.name, Line: k, Col: col}, msg, true
 }
 
 // resolve follows aliases (*name) to the node they stand for.

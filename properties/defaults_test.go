@@ -1,0 +1,194 @@
+package properties
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcpcheck/tcpcheck/checker"
+)
+
+// defaultVerdicts is the verdict of every default property on its model,
+// written out here as well as in the YAML, so that editing an expectation
+// in the default set is a visible change to this test too.
+var defaultVerdicts = map[string]checker.Verdict{
+	"both-established-same-connection": checker.Holds,
+	"simultaneous-open-one-connection": checker.Holds,
+	"simultaneous-open-completes":      checker.Holds,
+	"only-first-closer-time-wait":      checker.Holds,
+	"time-wait-necessary":              checker.Holds,
+	"time-wait-assassination":          checker.Violated,
+	"no-rst-answers-rst":               checker.Holds,
+	"no-half-open":                     checker.Holds,
+	"half-open-after-crash":            checker.Violated,
+	"half-open-after-lost-reset":       checker.Violated,
+	"half-open-after-user-timeout":     checker.Violated,
+	"deadlock-free":                    checker.Holds,
+	"eventually-closed":                checker.Violated,
+	"connection-attempt-resolves":      checker.Holds,
+	"half-close-may-last-forever":      checker.Violated,
+	"figure-5-arcs":                    checker.Holds,
+}
+
+var (
+	defaultOnce                  sync.Once
+	defaultSuite                 *Suite
+	defaultResults, mutantResult []Result
+	defaultErr                   error
+	defaultTime, mutantTime      time.Duration
+)
+
+// runDefaults loads and runs the default set and its mutants once for all
+// the tests that look at them.
+func runDefaults(t *testing.T) (*Suite, []Result, []Result) {
+	t.Helper()
+	defaultOnce.Do(func() {
+		defaultSuite, defaultErr = LoadDefault()
+		if defaultErr != nil {
+			return
+		}
+		start := time.Now()
+		defaultResults, defaultErr = defaultSuite.Run(RunOptions{})
+		defaultTime = time.Since(start)
+		if defaultErr != nil {
+			return
+		}
+		start = time.Now()
+		mutantResult, defaultErr = defaultSuite.Run(RunOptions{Mutants: true})
+		mutantTime = time.Since(start)
+	})
+	require.NoError(t, defaultErr)
+	return defaultSuite, defaultResults, mutantResult
+}
+
+// notYet reports whether a result failed only because the checker does
+// not support its kind yet (necessity claims, while that work is open).
+func notYet(r Result) bool {
+	return r.Err != nil && strings.Contains(r.Err.Error(), "not supported yet")
+}
+
+func TestDefaultSetLoads(t *testing.T) {
+	s, err := LoadDefault()
+	require.NoError(t, err)
+	var names []string
+	for _, p := range s.Properties {
+		names = append(names, p.Name)
+	}
+	var want []string
+	for n := range defaultVerdicts {
+		want = append(want, n)
+	}
+	assert.ElementsMatch(t, want, names, "the default set is the properties this test knows")
+
+	models := map[string]bool{}
+	for _, m := range s.Models {
+		models[m.Name] = true
+		assert.NotEmpty(t, m.Description, "model %s explains itself", m.Name)
+		assert.Equal(t, "defaults/models.yaml", m.Pos.File)
+	}
+	assert.True(t, models[DefaultModel], "the default model exists")
+
+	for _, p := range s.Properties {
+		assert.NotEmpty(t, p.Description, "%s: description", p.Name)
+		assert.NotEmpty(t, p.Why, "%s: why", p.Name)
+		assert.NotEmpty(t, p.RFC, "%s: RFC references", p.Name)
+		assert.NotEmpty(t, p.ModelName, "%s: names its model", p.Name)
+		assert.True(t, models[p.ModelName], "%s: its model is a default model", p.Name)
+		assert.NotNil(t, p.Mutant, "%s: has a mutant", p.Name)
+		assert.Equal(t, defaultVerdicts[p.Name], p.Expect, "%s: expected verdict", p.Name)
+		if p.Expect == checker.Violated {
+			assert.NotEmpty(t, p.Counterexample, "%s: an expected violation shows its counterexample", p.Name)
+			if p.Mutant != nil {
+				assert.Equal(t, checker.Holds, p.Mutant.Expect, "%s: the mutant of a weakness is its fix", p.Name)
+			}
+		} else {
+			assert.Empty(t, p.Counterexample, "%s", p.Name)
+			if p.Mutant != nil {
+				assert.Equal(t, checker.Violated, p.Mutant.Expect, "%s: the mutant breaks it", p.Name)
+			}
+		}
+	}
+}
+
+// TestDefaultVerdicts checks the verdict of every default property on its
+// model.
+func TestDefaultVerdicts(t *testing.T) {
+	s, results, _ := runDefaults(t)
+	require.Len(t, results, len(s.Properties))
+	t.Logf("default set decided in %v", defaultTime)
+	steps := regexp.MustCompile(`\((\d+) steps\)`)
+	for i, r := range results {
+		r := r
+		t.Run(r.Property.Name, func(t *testing.T) {
+			assert.Same(t, s.Properties[i], r.Property, "results are in suite order")
+			if notYet(r) {
+				t.Skipf("the checker cannot decide %s yet: %v", r.Property.Kind, r.Err)
+			}
+			require.NoError(t, r.Err)
+			want := defaultVerdicts[r.Property.Name]
+			assert.Equal(t, want, r.Outcome.Verdict, "%s", r.Outcome.Message)
+			assert.True(t, r.Matches)
+			require.NotNil(t, r.Report)
+			assert.Empty(t, r.Report.Stats.Bound, "the search is complete")
+			if want == checker.Violated {
+				require.NotNil(t, r.Outcome.Trace, "a violation comes with a counterexample")
+				// The counterexample the YAML describes is the one the
+				// checker finds.
+				if m := steps.FindStringSubmatch(r.Property.Counterexample); m != nil {
+					n, _ := strconv.Atoi(m[1])
+					assert.Len(t, r.Outcome.Trace.Steps, n, "the counterexample in the YAML says %s", m[0])
+				}
+			}
+		})
+	}
+}
+
+// TestDefaultMutants checks that every default property has the opposite
+// verdict on its mutant: it can fail, or (for a weakness) the fix
+// repairs it.
+func TestDefaultMutants(t *testing.T) {
+	s, results, mutants := runDefaults(t)
+	require.Len(t, mutants, len(s.Properties), "every default property has a mutant")
+	t.Logf("mutants decided in %v", mutantTime)
+	for i, r := range mutants {
+		r := r
+		t.Run(r.Property.Name, func(t *testing.T) {
+			require.NotNil(t, r.Mutant)
+			if notYet(r) {
+				t.Skipf("the checker cannot decide %s yet: %v", r.Property.Kind, r.Err)
+			}
+			require.NoError(t, r.Err)
+			assert.Equal(t, r.Mutant.Expect, r.Outcome.Verdict, "%s: %s", r.Mutant.Description, r.Outcome.Message)
+			assert.True(t, r.Matches)
+			if results[i].Err == nil {
+				assert.NotEqual(t, results[i].Outcome.Verdict, r.Outcome.Verdict, "the mutant changes the verdict")
+			}
+			assert.Contains(t, r.Mutant.Model.Name, "mutant of "+r.Property.Name)
+		})
+	}
+}
+
+// TestDefaultRunTime keeps the default set quick: `tcpcheck verify` with
+// no files must finish within a few seconds on a small machine. The bound
+// here is loose (tests may run under the race detector or on a loaded
+// machine); the log shows the real time.
+func TestDefaultRunTime(t *testing.T) {
+	s, results, _ := runDefaults(t)
+	states := 0
+	seen := map[*checker.Report]bool{}
+	for _, r := range results {
+		if r.Report != nil && !seen[r.Report] {
+			seen[r.Report] = true
+			states += r.Report.Stats.Distinct
+		}
+	}
+	t.Logf("%d properties on %d explorations of %d states in all, in %v", len(s.Properties), len(seen), states, defaultTime)
+	assert.Less(t, states, 1_500_000, "the default models stay small")
+	assert.Less(t, defaultTime, 60*time.Second)
+}
