@@ -248,3 +248,14 @@ func TestGraphTraceLive(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
 }
+
+func TestDocsExampleVerifiesAndDrawsWhole(t *testing.T) {
+	const example = "../../docs/examples/handshake.yaml"
+	if _, errOut, code := runCmd(t, "", "verify", example); code != ExitOK {
+		t.Fatalf("verify %s: exit %d: %s", example, code, errOut)
+	}
+	out, errOut, code := runCmd(t, "", "graph", example, "--kind", "reachable", "--model", "handshake")
+	if code != ExitOK || errOut != "" || strings.Contains(out, "CUT") {
+		t.Errorf("graph of the example: exit %d: %s", code, errOut)
+	}
+}
