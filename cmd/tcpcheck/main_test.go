@@ -340,3 +340,13 @@ func TestDocsPicturesAreCurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestPanicIsInternalError(t *testing.T) {
+	// A nil standard output makes the version command panic; run must
+	// recover and report an internal error instead of crashing.
+	var errOut bytes.Buffer
+	code := run([]string{"version"}, strings.NewReader(""), nil, &errOut)
+	if code != ExitInternal || !strings.Contains(errOut.String(), "internal error") {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+}
