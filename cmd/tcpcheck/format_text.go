@@ -68,10 +68,8 @@ func writeText(w io.Writer, rep *runReport, o *formatOptions) error {
 	for i := range rep.Results {
 		r := &rep.Results[i]
 		sl := statusLabels[r.Status]
-		head := fmt.Sprintf("%-12s %s", p.paint(sl.color, sl.label), p.paint(ansiBold, r.Name))
-		if !o.color {
-			head = fmt.Sprintf("%-12s %s", sl.label, r.Name)
-		}
+		// Pad before painting: escape codes have no width on screen.
+		head := p.paint(sl.color, fmt.Sprintf("%-12s", sl.label)) + " " + p.paint(ansiBold, r.Name)
 		where := r.Model
 		if r.Variant != "" {
 			where += ", variant " + r.Variant
