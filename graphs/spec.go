@@ -54,6 +54,9 @@ func Spec(t *spec.Table, opt SpecOptions) *dot.Graph {
 	if t.Name() != spec.DefaultVariant {
 		title = fmt.Sprintf("TCP connection states, variant %s (dashed red arcs are the variant's rows)", t.Name())
 	}
+	if opt.All {
+		title += "\nwith every row that changes state, not only the figure's arcs"
+	}
 	g.Attrs("label", title+"\nx: no action", "labelloc", "t", "fontname", fontName, "fontsize", "14",
 		"nodesep", "0.6", "ranksep", "0.7", "newrank", "true")
 
