@@ -140,6 +140,16 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 	if err != nil {
 		return usageErr(err)
 	}
+	if len(results) == 0 {
+		what := "the default set"
+		if len(files) > 0 {
+			what = strings.Join(files, ", ")
+		}
+		if f.model != "" || f.mutants {
+			what += " with these filters (--model, --mutants)"
+		}
+		return usageErrf("nothing to check: no properties in %s", what)
+	}
 	rep := buildReport(s, results, f.variant, f.stats)
 	fo := &formatOptions{color: e.useColor() && f.output == "", verbose: f.verbose}
 

@@ -169,7 +169,7 @@ func TestVerifyStatsAreMasked(t *testing.T) {
 }
 
 func TestVerifyUsageErrors(t *testing.T) {
-	dir := t.TempDir()
+	dir, empty := t.TempDir(), t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
 	if err := os.WriteFile(bad, []byte("properties:\n  - name: x\n    kind: invariant\n    formula: A.state == NOT-A-STATE\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -188,6 +188,8 @@ func TestVerifyUsageErrors(t *testing.T) {
 		{[]string{"verify", demo, "--max-memory", "lots"}, `"lots" is not a size`},
 		{[]string{"verify", demo, "--max-states", "-1"}, "--max-states is -1"},
 		{[]string{"verify", demo, "--max-time", "soon"}, `invalid argument "soon"`},
+		{[]string{"verify", "../../docs/examples/handshake.yaml", "--model", "client-server"}, "nothing to check: no properties in ../../docs/examples/handshake.yaml with these filters"},
+		{[]string{"verify", empty}, "nothing to check: no properties in " + empty},
 	} {
 		_, errOut, code := runCmd(t, "", tc.args...)
 		if code != ExitUsage || !strings.Contains(errOut, tc.want) {
