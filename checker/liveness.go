@@ -859,7 +859,8 @@ func violatedMessage(e *explorer, li *livenessIndex, res *livenessResult, g *lgr
 			res.loopStart+1, len(res.edges)-res.loopStart, li.fairness)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "after %d steps the run ", len(res.edges))
+	fin := tr.Final()
+	fmt.Fprintf(&b, "after %d steps, with A in %s and B in %s, the run ", len(res.edges), fin.E[A].TCB.State, fin.E[B].TCB.State)
 	if g.en[res.last] == 0 {
 		b.WriteString("reaches a state with no successor")
 		return b.String()
@@ -868,7 +869,7 @@ func violatedMessage(e *explorer, li *livenessIndex, res *livenessResult, g *lgr
 	if li.wf|li.sf != 0 {
 		force = li.fairness + " does not force it on"
 	}
-	fmt.Fprintf(&b, "may stop: %s could still happen, but %s", enabledThere(e, tr.Final()), force)
+	fmt.Fprintf(&b, "may stop: %s could still happen, but %s", enabledThere(e, fin), force)
 	return b.String()
 }
 
