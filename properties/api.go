@@ -1,5 +1,16 @@
 // Package properties is the YAML language in which users write properties
 // and models, and the default property set embedded in the binary.
+//
+// A property file lists models (two endpoints' users, the network, the
+// protocol variant and user overlays on its table) and properties (a kind,
+// a formula over the world state, fairness assumptions, RFC references
+// and an expected verdict). Load, Parse and LoadDefault decode files
+// strictly and report every problem as file:line:col; Suite.Run checks the
+// properties with the checker, one exploration per model, and says for
+// each whether its verdict is the expected one. The formula language
+// compiles to closures over checker.World, so evaluating a formula costs a
+// few closure calls per state. properties/docs/properties.md is the
+// authoring guide; properties/defaults holds the default set.
 package properties
 
 import (
@@ -51,7 +62,7 @@ type Model struct {
 type Property struct {
 	Name        string
 	Description string
-	// Kind is a checker.Kind name or "necessity".
+	// Kind is a checker.Kind name, "necessity" or "coverage".
 	Kind    string
 	Formula string
 	// ModelName is the model the property runs on.

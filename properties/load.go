@@ -528,7 +528,7 @@ func (l *loader) mutation(f *fileDec, n *yaml.Node, base *spec.Table) (spec.Over
 	if !ok {
 		return spec.Overlay{}, false
 	}
-	if _, err := base.Apply(ov); err != nil {
+	if _, err := applyOverlay(base, ov); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			f.errorf(n, "the mutation cannot be applied: %s", line)
 		}

@@ -3,6 +3,7 @@ package properties
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -768,7 +769,7 @@ func (l *loader) resolveModel(d *modelDecl) bool {
 			d.ok = false
 			return false
 		}
-		nt, err := t.Apply(ov)
+		nt, err := applyOverlay(t, ov)
 		if err != nil {
 			for _, line := range strings.Split(err.Error(), "\n") {
 				cfg.overlay.f.errorf(cfg.overlay.node, "the overlay cannot be applied: %s", line)
@@ -829,4 +830,45 @@ func describeModel(m *checker.Model) string {
 	}
 	return fmt.Sprintf("table %s; A: %s; B: %s; capacity %d, %s, %s, %d duplicates; retries %d, user timeout %v, reopens %d, reuse ISN %v",
 		m.Table.Name(), role(m.A), role(m.B), m.Net.Capacity, order, loss, m.Net.Duplicates, m.Retries, m.UserTimeout, m.Reopens, m.ReuseISN)
+}
+
+// applied caches overlaid tables. Building a table checks that it is
+// total, which costs milliseconds; the same overlays are applied each time
+// the default set (or a user's file) is loaded. Tables are immutable, so
+// sharing them is safe.
+var applied = struct {
+	sync.Mutex
+	m map[appliedKey]appliedTable
+}{m: map[appliedKey]appliedTable{}}
+
+type appliedKey struct {
+	base    *spec.Table
+	overlay string
+}
+
+type appliedTable struct {
+	t   *spec.Table
+	err error
+}
+
+// maxApplied bounds the cache; it is emptied when full.
+const maxApplied = 256
+
+// applyOverlay is base.Apply(o), cached.
+func applyOverlay(base *spec.Table, o spec.Overlay) (*spec.Table, error) {
+	key := appliedKey{base, fmt.Sprintf("%#v", o)}
+	applied.Lock()
+	if r, ok := applied.m[key]; ok {
+		applied.Unlock()
+		return r.t, r.err
+	}
+	applied.Unlock()
+	t, err := base.Apply(o)
+	applied.Lock()
+	if len(applied.m) >= maxApplied {
+		applied.m = map[appliedKey]appliedTable{}
+	}
+	applied.m[key] = appliedTable{t, err}
+	applied.Unlock()
+	return t, err
 }

@@ -141,17 +141,17 @@ func (f *fileDec) yamlMessage(m string) {
 	f.errAt(Position{File: f.name, Line: 1, Col: 1}, "invalid YAML: %s", strings.TrimPrefix(m, "yaml: "))
 }
 
-// maxRescanLines bounds firstBadLine, which parses every prefix of the
-// file.
-const maxRescanLines = 400
+// maxRescanLines bounds firstBadLine, which parses prefixes of the file.
+const maxRescanLines = 20000
 
 // firstBadLine finds the line at which the file stops being YAML: the
 // line after the longest prefix of whole lines that still parses. The YAML
 // library reports where the enclosing block starts, which for a
 // mis-indented key is often the top of the file; this is the line the
-// author has to fix. (Scanning from the end, rather than taking the first
-// prefix that fails, skips multi-line scalars that are merely unfinished
-// in a short prefix.) The column is that line's first non-blank character.
+// author has to fix. (Searching back from the end, rather than taking the
+// first prefix that fails, skips multi-line scalars that are merely
+// unfinished in a short prefix.) The column is that line's first
+// non-blank character.
 func (f *fileDec) firstBadLine() (Position, string, bool) {
 	n := len(f.lineStarts)
 	if n > maxRescanLines {
@@ -180,19 +180,29 @@ func (f *fileDec) firstBadLine() (Position, string, bool) {
 			}
 		}()
 	}
-	var err error
-	k := n
-	for ; k >= 1; k-- {
-		e := parse(k)
-		if e == nil {
+	// Gallop back from the end to a prefix that parses, then bisect:
+	// O(log n) parses, where a linear scan would be quadratic.
+	lo, hi := 0, n // prefix lo parses (the empty one does), prefix hi fails
+	for step := 1; n-step > 0; step *= 2 {
+		if parse(n-step) == nil {
+			lo = n - step
 			break
 		}
-		err = e
+		hi = n - step
 	}
-	if err == nil || k >= n {
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if parse(mid) == nil {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	err := parse(hi)
+	if err == nil {
 		return Position{}, "", false
 	}
-	k++ // the first line of the first failing prefix after the last good one
+	k := hi
 	end := len(f.src)
 	if k < n {
 		end = f.lineStarts[k]
