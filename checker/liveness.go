@@ -353,7 +353,7 @@ func solveLiveness(p *livenessProblem) livenessResult {
 	g := p.g
 	s := &livenessSolver{livenessProblem: p, f: newSCCFinder(g),
 		comp: make([]uint32, g.n), part: make([]uint32, g.n), stop: newStateBits(g.n),
-		seen: newStateBits(g.n), parent: make([]uint32, g.n)}
+		seen: newStateBits(g.n)}
 	avoid := func(v uint32) bool { return !p.goal.get(v) }
 
 	// Top-level components of the goal-avoiding subgraph, sinks first.
@@ -408,6 +408,9 @@ func solveLiveness(p *livenessProblem) livenessResult {
 		}
 	}
 	res.components, res.fair = s.nontriv, s.fair
+	// The decomposition is done: its lowlink array becomes the BFS parent
+	// array, which keeps the memory at five uint32 arrays per state.
+	s.parent, s.f.low, s.f.index = s.f.low, nil, nil
 
 	// The nearest reachable violating start state.
 	startOK := func(v uint32) bool { return p.start.get(v) && avoid(v) && s.bad.get(s.comp[v]) }
@@ -861,22 +864,31 @@ func violatedMessage(e *explorer, li *livenessIndex, res *livenessResult, g *lgr
 	}
 	fin := tr.Final()
 	fmt.Fprintf(&b, "after %d steps, with A in %s and B in %s, the run ", len(res.edges), fin.E[A].TCB.State, fin.E[B].TCB.State)
+	enabled, blocked := enabledThere(e, fin)
 	if g.en[res.last] == 0 {
 		b.WriteString("reaches a state with no successor")
-		return b.String()
+	} else {
+		force := "no fairness assumption forces it on"
+		if li.wf|li.sf != 0 {
+			force = li.fairness + " does not force it on"
+		}
+		fmt.Fprintf(&b, "may stop: %s could still happen, but %s", enabled, force)
 	}
-	force := "no fairness assumption forces it on"
-	if li.wf|li.sf != 0 {
-		force = li.fairness + " does not force it on"
+	if blocked > 0 {
+		// A transition held back by a full channel is not enabled, so no
+		// fairness assumption can force it: the stop is a consequence of
+		// the model's capacity bound, which the user should know.
+		fmt.Fprintf(&b, "; %d more transitions are held back there only because a channel is full (capacity %d), so this stop is a consequence of the capacity bound: a larger capacity may get past it", blocked, e.m.Net.Capacity)
 	}
-	fmt.Fprintf(&b, "may stop: %s could still happen, but %s", enabledThere(e, fin), force)
 	return b.String()
 }
 
-// enabledThere describes the transitions enabled in w.
-func enabledThere(e *explorer, w *World) string {
+// enabledThere describes the transitions enabled in w, and counts those
+// that a full channel holds back.
+func enabledThere(e *explorer, w *World) (string, int) {
 	saved := e.mc.capacityBlocked
 	defer func() { e.mc.capacityBlocked = saved }()
+	e.mc.capacityBlocked = 0
 	tr := &Trace{table: e.mc.table}
 	var out []string
 	seen := map[string]bool{}
@@ -887,5 +899,5 @@ func enabledThere(e *explorer, w *World) string {
 			out = append(out, d)
 		}
 	})
-	return andList(out)
+	return andList(out), e.mc.capacityBlocked
 }

@@ -565,3 +565,23 @@ func TestDescribeFairness(t *testing.T) {
 	require.Equal(t, "A's timers, B's user and delivery to B", labelNames(fairBit(ClassTimers, A)|fairBit(ClassUsers, B)|fairBit(ClassDelivery, B)))
 	require.True(t, strings.HasPrefix(labelNames(fairBit(ClassAll, A)), "every action of A"))
 }
+
+// TestLivenessNamesCapacityStops: on the client-server model (capacity
+// 2), premature retransmissions can fill both channels so that every
+// delivery's answer would overflow. Nothing is enabled, so no fairness
+// assumption helps; the verdict says the stop comes from the capacity
+// bound, and the same property holds with room for four segments.
+func TestLivenessNamesCapacityStops(t *testing.T) {
+	p := Property{Name: "eventually-closed", Kind: Eventually, Pred: bothClosedAgain, Fairness: fairUTD}
+	rep, err := Check(ClientServer(), []Property{p}, Options{})
+	require.NoError(t, err)
+	o := rep.Outcomes[0]
+	require.Equal(t, Violated, o.Verdict)
+	require.Contains(t, o.Message, "no successor")
+	require.Contains(t, o.Message, "held back there only because a channel is full (capacity 2)")
+	checkReplay(t, ClientServer(), o.Trace)
+
+	rep, err = Check(livenessModel(), []Property{p}, Options{})
+	require.NoError(t, err)
+	require.Equal(t, Holds, rep.Outcomes[0].Verdict)
+}
