@@ -191,3 +191,50 @@ properties:
 	assert.True(t, final.E[checker.A].TCB.Outstanding() || final.E[checker.B].TCB.Outstanding())
 	assert.Equal(t, checker.Holds, rs[1].Outcome.Verdict)
 }
+
+func TestRunNecessity(t *testing.T) {
+	s, err := Parse("n.yaml", []byte(`properties:
+  - name: time-wait-needed
+    model: delayed-segments
+    kind: necessity
+    property-kind: step-invariant
+    formula: forall(X, before.X.state == LAST-ACK => X.ended != reset)
+    mutation:
+      name: no-tw
+      remove-states: [{state: TIME-WAIT, to: CLOSED}]
+  - name: not-needed-for-this
+    model: delayed-segments
+    kind: necessity
+    property-kind: invariant
+    formula: A.state != SYN-RECEIVED
+    mutation: no-time-wait
+    expect: violated
+  - name: broken-baseline
+    kind: necessity
+    property-kind: invariant
+    formula: A.state != TIME-WAIT
+    mutation: no-time-wait
+`))
+	require.NoError(t, err)
+	rs, err := s.Run(RunOptions{})
+	require.NoError(t, err)
+	require.Len(t, rs, 3)
+	for _, r := range rs {
+		require.NoError(t, r.Err, r.Property.Name)
+	}
+	// The same claim as the default time-wait-necessary, with the mutation
+	// written as an overlay.
+	assert.Equal(t, checker.Holds, rs[0].Outcome.Verdict, rs[0].Outcome.Message)
+	require.NotNil(t, rs[0].Necessity)
+	require.NotNil(t, rs[0].Outcome.Trace, "the mutant's counterexample")
+	assert.Equal(t, "no-tw", rs[0].Outcome.Trace.Table().Name())
+	assert.Equal(t, checker.StepInvariant, rs[0].Outcome.Kind)
+	assert.Same(t, rs[0].Necessity.Baseline, rs[0].Report)
+
+	assert.Equal(t, checker.Violated, rs[1].Outcome.Verdict, "the client is never in SYN-RECEIVED with or without TIME-WAIT")
+	assert.True(t, rs[1].Matches)
+
+	assert.Equal(t, checker.Inconclusive, rs[2].Outcome.Verdict, "a claim about a broken baseline proves nothing")
+	assert.NotNil(t, rs[2].Outcome.Trace, "the baseline's counterexample")
+	assert.False(t, rs[2].Matches)
+}
