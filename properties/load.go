@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -156,10 +157,34 @@ func newLoader() *loader {
 }
 
 func (l *loader) addDefaults(withProps bool) {
-	names, data := DefaultFiles()
-	for i := range names {
-		l.addFile(names[i], data[i], withProps)
+	for _, d := range parsedDefaults() {
+		l.addParsed(d.name, d.data, d.root, withProps)
 	}
+}
+
+// parsedDefault is a default file with its YAML tree, which the loader
+// only reads, so one tree serves every load.
+type parsedDefault struct {
+	name string
+	data []byte
+	root *yaml.Node
+}
+
+var (
+	defaultsOnce   sync.Once
+	defaultsParsed []parsedDefault
+)
+
+func parsedDefaults() []parsedDefault {
+	defaultsOnce.Do(func() {
+		names, data := DefaultFiles()
+		for i := range names {
+			var sink errorSink
+			root := newFileDec(names[i], data[i], 0, &sink).parse()
+			defaultsParsed = append(defaultsParsed, parsedDefault{names[i], data[i], root})
+		}
+	})
+	return defaultsParsed
 }
 
 var fileKeys = []string{"models", "properties"}
@@ -168,7 +193,17 @@ var fileKeys = []string{"models", "properties"}
 func (l *loader) addFile(name string, data []byte, withProps bool) {
 	f := newFileDec(name, data, len(l.files), &l.errs)
 	l.files = append(l.files, f)
-	root := f.parse()
+	l.decodeFile(f, f.parse(), withProps)
+}
+
+// addParsed adds a file whose YAML tree is already parsed.
+func (l *loader) addParsed(name string, data []byte, root *yaml.Node, withProps bool) {
+	f := newFileDec(name, data, len(l.files), &l.errs)
+	l.files = append(l.files, f)
+	l.decodeFile(f, root, withProps)
+}
+
+func (l *loader) decodeFile(f *fileDec, root *yaml.Node, withProps bool) {
 	if root == nil {
 		return
 	}
