@@ -1,6 +1,7 @@
 package properties
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -301,4 +302,17 @@ func BenchmarkFormula(b *testing.B) {
 			b.Fatal("false")
 		}
 	}
+}
+
+func TestSuggest(t *testing.T) {
+	assert.Equal(t, 1, editDistance("modle", "model"), "a transposition is one edit")
+	assert.Equal(t, 1, editDistance("formla", "formula"))
+	assert.Equal(t, 3, editDistance("kitten", "sitting"))
+	assert.Equal(t, 0, editDistance("", ""))
+	assert.Equal(t, ` (did you mean "model"?)`, suggest("modle", propertyKeys))
+	assert.Equal(t, ` (did you mean "FIN"?)`, suggestFold("FYN", flagNameList()), "a tie goes to the same first letter")
+	assert.Equal(t, ` (did you mean "TIME-WAIT"?)`, suggestFold("time_wiat", stateNameList()))
+	assert.Equal(t, "", suggest("C", []string{"A", "B"}), "one-letter names suggest nothing")
+	assert.Equal(t, "", suggest("completely-different", propertyKeys))
+	assert.Equal(t, "", suggest(strings.Repeat("x", 100), propertyKeys), "long input is not compared")
 }

@@ -53,13 +53,17 @@ func closest(name string, candidates []string, fold bool) (string, bool) {
 	return best, bestD >= 0
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes.
-// Inputs longer than 64 bytes are not compared (they are not typos of
-// any name), which bounds the work on hostile input.
+// editDistance is the optimal string alignment distance between a and b,
+// in bytes: insertions, deletions, substitutions and transpositions of
+// adjacent bytes each cost 1, so "modle" is one edit from "model". Inputs
+// longer than 64 bytes are not compared (they are not typos of any name),
+// which bounds the work on hostile input.
 func editDistance(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
 		return 1 << 20
 	}
+	// d[i][j] is the distance between a[:i] and b[:j]; three rows suffice.
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -73,8 +77,11 @@ func editDistance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }
