@@ -70,6 +70,8 @@ type machine struct {
 	// capacityBlocked counts transitions not taken because a channel was
 	// full.
 	capacityBlocked int
+	// cache memoises Step.
+	cache *stepCache
 	// err records a transition the state encoding cannot hold (possible
 	// only with a user overlay that sends more than one incarnation's
 	// sequence space); the search stops with it.
@@ -77,7 +79,7 @@ type machine struct {
 }
 
 func newMachine(m *Model) *machine {
-	mc := &machine{m: m, table: m.Table, codec: newCodec(m)}
+	mc := &machine{m: m, table: m.Table, codec: newCodec(m), cache: &stepCache{}}
 	switch {
 	case !m.Net.Loss:
 		mc.lossBudget = 0
@@ -238,7 +240,7 @@ func (mc *machine) call(w *World, s Side, act Action, k spec.EventKind, t *Trans
 		inc := ne.Incarnation + 1
 		*ne = Endpoint{TCB: spec.ClosedTCB(mc.codec.epoch(inc)), Incarnation: inc, Crashed: ne.Crashed}
 	}
-	res := mc.table.Step(ne.TCB, spec.Call(k))
+	res := mc.step(ne.TCB, spec.Call(k))
 	if res.Err != nil || res.Notice.IsError() {
 		return
 	}
@@ -272,7 +274,7 @@ func (mc *machine) deliver(w *World, from Side, i int, t *Transition, next *Worl
 	seg := w.Net[from].Seg[i]
 	*next = *w
 	next.Net[from].remove(i)
-	res := mc.table.Step(next.E[to].TCB, spec.Arrival(seg))
+	res := mc.step(next.E[to].TCB, spec.Arrival(seg))
 	if res.Err != nil {
 		return
 	}
