@@ -741,7 +741,7 @@ func (c *compiler) sideFields(side sideRef, parts []ident, before bool, head ide
 }
 
 // Step fields, available in step invariants.
-var stepFieldNames = []string{"action", "actor", "call", "received", "sent", "nsent", "notice_reset"}
+var stepFieldNames = []string{"action", "actor", "call", "received", "sent", "nsent"}
 
 func (c *compiler) stepField(parts []ident) (val, *exprError) {
 	if len(parts) == 1 {
@@ -780,8 +780,6 @@ func (c *compiler) stepField(parts []ident) (val, *exprError) {
 		}}
 	case "nsent":
 		v = val{ty: tyInt, i: func(_, _ *world, t *trans) int { return t.NOut }}
-	case "notice_reset":
-		v = val{ty: tyBool, b: func(_, _ *world, t *trans) bool { return t.Notice == spec.NoticeReset }}
 	default:
 		return val{}, c.errf(f.pos, "a step has no field %q%s", f.name, suggest(normName(f.name), stepFieldNames))
 	}

@@ -648,28 +648,3 @@ func (p *parser) arg() (node, *exprError) {
 	}
 	return x, nil
 }
-
-// caretLine renders a formula line with a caret under byte offset pos, for
-// error messages. Only the line that holds pos is shown.
-func caretLine(src string, pos int) string {
-	if pos > len(src) {
-		pos = len(src)
-	}
-	start := strings.LastIndexByte(src[:pos], '\n') + 1
-	end := strings.IndexByte(src[pos:], '\n')
-	if end < 0 {
-		end = len(src)
-	} else {
-		end += pos
-	}
-	line := src[start:end]
-	var pad strings.Builder
-	for _, c := range []byte(src[start:pos]) {
-		if c == '\t' {
-			pad.WriteByte('\t')
-		} else if c&0xC0 != 0x80 { // count each UTF-8 character once
-			pad.WriteByte(' ')
-		}
-	}
-	return "\t" + line + "\n\t" + pad.String() + "^"
-}

@@ -280,11 +280,6 @@ func TestLeadsToParses(t *testing.T) {
 	assert.True(t, statePred(qf)(w))
 }
 
-func TestCaretLine(t *testing.T) {
-	assert.Equal(t, "\tA.state == X\n\t           ^", caretLine("A.state == X", 11))
-	assert.Equal(t, "\tsecond line\n\t       ^", caretLine("first\nsecond line", 13))
-}
-
 // BenchmarkFormula measures a typical property on one world: the checker
 // evaluates it on every state.
 func BenchmarkFormula(b *testing.B) {

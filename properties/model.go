@@ -28,10 +28,7 @@ var (
 type modelConfig struct {
 	m       checker.Model // Table is left nil
 	variant string
-	// variantNode is where the variant was named (nil for the default).
-	variantNode *yaml.Node
-	variantFile *fileDec
-	overlay     *overlayDecl
+	overlay *overlayDecl
 }
 
 // defaultConfig is what a model without "extends" starts from.
@@ -98,8 +95,7 @@ func (f *fileDec) modelFields(n *yaml.Node, fs map[string]entry) *modelDecl {
 				f.errorf(resolve(e.valNode), "unknown variant %q%s", s, suggestKey(s, spec.VariantNames()))
 				fail()
 			} else {
-				vn := resolve(e.valNode)
-				d.set = append(d.set, func(c *modelConfig) { c.variant, c.variantNode, c.variantFile = s, vn, f })
+				d.set = append(d.set, func(c *modelConfig) { c.variant = s })
 			}
 		} else {
 			fail()
@@ -800,36 +796,6 @@ func variantOverlay(name string) (spec.Overlay, bool) {
 		}
 	}
 	return spec.Overlay{}, false
-}
-
-// describeModel renders a model's settings in one line, for listings.
-func describeModel(m *checker.Model) string {
-	role := func(r checker.Role) string {
-		var acts []string
-		acts = append(acts, r.Open.String()+" open")
-		for _, a := range []struct {
-			on   bool
-			name string
-		}{{r.Send, "send"}, {r.Close, "close"}, {r.Abort, "abort"}, {r.Crash, "crash"}} {
-			if a.on {
-				acts = append(acts, a.name)
-			}
-		}
-		return strings.Join(acts, ", ")
-	}
-	loss := "no loss"
-	if m.Net.Loss {
-		loss = "unbounded loss"
-		if m.Net.LossBudget > 0 {
-			loss = fmt.Sprintf("loss budget %d", m.Net.LossBudget)
-		}
-	}
-	order := "in order"
-	if m.Net.Reorder {
-		order = "reordering"
-	}
-	return fmt.Sprintf("table %s; A: %s; B: %s; capacity %d, %s, %s, %d duplicates; retries %d, user timeout %v, reopens %d, reuse ISN %v",
-		m.Table.Name(), role(m.A), role(m.B), m.Net.Capacity, order, loss, m.Net.Duplicates, m.Retries, m.UserTimeout, m.Reopens, m.ReuseISN)
 }
 
 // applied caches overlaid tables. Building a table checks that it is
