@@ -83,7 +83,6 @@ const (
 
 // compiler holds the scope of one compilation.
 type compiler struct {
-	src  string
 	mode mode
 	// vars binds quantified variables to sides.
 	vars map[string]checker.Side
@@ -97,8 +96,8 @@ func (c *compiler) errf(pos int, format string, args ...any) *exprError {
 }
 
 // compilePred compiles a formula to a predicate of the given mode.
-func compilePred(src string, n node, m mode, model *checker.Model) (boolFn, *exprError) {
-	c := &compiler{src: src, mode: m, vars: map[string]checker.Side{}, capacity: model.Net.Capacity}
+func compilePred(n node, m mode, model *checker.Model) (boolFn, *exprError) {
+	c := &compiler{mode: m, vars: map[string]checker.Side{}, capacity: model.Net.Capacity}
 	v, err := c.expr(n, nil)
 	if err != nil {
 		return nil, err
@@ -610,13 +609,6 @@ type endpointField struct {
 	get  func(w *world, s checker.Side) int
 	getB func(w *world, s checker.Side) bool
 	doc  string
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 var endpointFields = map[string]endpointField{

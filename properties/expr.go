@@ -531,7 +531,7 @@ func (p *parser) operand() (node, *exprError) {
 			return nil, err
 		}
 		if c := p.peek(); c.kind != tRParen {
-			return nil, &exprError{c.pos, fmt.Sprintf(`expected ")" to close the "(" at column %d, found %s`, t.pos+1, c.describe())}
+			return nil, &exprError{c.pos, fmt.Sprintf(`expected ")" to close a "(", found %s`, c.describe())}
 		}
 		p.next()
 		return &parenExpr{x: x, pos: t.pos}, nil

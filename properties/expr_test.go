@@ -19,7 +19,7 @@ func compileState(t *testing.T, src string) func(*checker.World) bool {
 	require.Nil(t, err, "parse %q", src)
 	require.Nil(t, q)
 	m := checker.Model{Net: checker.Network{Capacity: 2}}
-	f, err := compilePred(src, p, stateMode, &m)
+	f, err := compilePred(p, stateMode, &m)
 	require.Nil(t, err, "compile %q: %v", src, err)
 	return statePred(f)
 }
@@ -29,7 +29,7 @@ func compileStep(t *testing.T, src string) func(*checker.World, *checker.Transit
 	p, _, err := parseFormula(src)
 	require.Nil(t, err, "parse %q", src)
 	m := checker.Model{Net: checker.Network{Capacity: 2}}
-	f, err := compilePred(src, p, stepMode, &m)
+	f, err := compilePred(p, stepMode, &m)
 	require.Nil(t, err, "compile %q: %v", src, err)
 	return stepPred(f)
 }
@@ -199,7 +199,7 @@ func TestFormulaErrors(t *testing.T) {
 		{"A.state == CLOSED &&", false, 20, "the formula ends where an operand was expected"},
 		{"A.state = CLOSED", false, 8, `"=" is not an operator; write "==" to compare`},
 		{"A.state == CLOSED & B.state == CLOSED", false, 18, `"&" is not an operator; write "&&" for and`},
-		{"(A.state == CLOSED", false, 18, `expected ")" to close the "(" at column 1, found the end of the formula`},
+		{"(A.state == CLOSED", false, 18, `expected ")" to close a "(", found the end of the formula`},
 		{"A.state == CLOSED)", false, 17, `unexpected ")": no "(" is open`},
 		{"A.state == CLOSED B.state == CLOSED", false, 18, `unexpected "B" after a complete formula (missing "&&" or "||"?)`},
 		{"A.state", false, 0, "the formula is a state, not a truth value (did you mean to compare it with something?)"},
@@ -252,7 +252,7 @@ func TestFormulaErrors(t *testing.T) {
 			if c.step {
 				m = stepMode
 			}
-			_, err = compilePred(c.formula, p, m, &checker.Model{Net: checker.Network{Capacity: 2}})
+			_, err = compilePred(p, m, &checker.Model{Net: checker.Network{Capacity: 2}})
 		}
 		if c.msg == "" {
 			assert.Nil(t, err, "%q", c.formula)
@@ -271,9 +271,9 @@ func TestLeadsToParses(t *testing.T) {
 	require.Nil(t, err)
 	require.NotNil(t, q)
 	m := checker.Model{Net: checker.Network{Capacity: 2}}
-	pf, err := compilePred("", p, stateMode, &m)
+	pf, err := compilePred(p, stateMode, &m)
 	require.Nil(t, err)
-	qf, err := compilePred("", q, stateMode, &m)
+	qf, err := compilePred(q, stateMode, &m)
 	require.Nil(t, err)
 	w := established()
 	assert.False(t, statePred(pf)(w))
@@ -285,7 +285,7 @@ func TestLeadsToParses(t *testing.T) {
 func BenchmarkFormula(b *testing.B) {
 	src := "settled => forall(X, X.state in open => X.synced_with_peer)"
 	p, _, _ := parseFormula(src)
-	f, err := compilePred(src, p, stateMode, &checker.Model{Net: checker.Network{Capacity: 2}})
+	f, err := compilePred(p, stateMode, &checker.Model{Net: checker.Network{Capacity: 2}})
 	if err != nil {
 		b.Fatal(err)
 	}

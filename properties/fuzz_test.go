@@ -60,7 +60,7 @@ func FuzzFormula(f *testing.F) {
 				continue
 			}
 			for _, m := range []mode{stateMode, stepMode} {
-				fn, err := compilePred(src, n, m, model)
+				fn, err := compilePred(n, m, model)
 				if err != nil {
 					if err.pos < 0 || err.pos > len(src) || err.msg == "" {
 						t.Fatalf("bad error %d %q for %q", err.pos, err.msg, src)

@@ -604,7 +604,7 @@ func (l *loader) compileFormula(d *propDecl, k checker.Kind, model *checker.Mode
 	if k == checker.StepInvariant {
 		m = stepMode
 	}
-	pf, cerr := compilePred(p.Formula, pn, m, model)
+	pf, cerr := compilePred(pn, m, model)
 	if cerr != nil {
 		return fail(cerr)
 	}
@@ -614,7 +614,7 @@ func (l *loader) compileFormula(d *propDecl, k checker.Kind, model *checker.Mode
 	case checker.DeadlockFree:
 		prop.ValidEnd = statePred(pf)
 	case checker.LeadsTo:
-		qf, cerr := compilePred(p.Formula, qn, m, model)
+		qf, cerr := compilePred(qn, m, model)
 		if cerr != nil {
 			return fail(cerr)
 		}
