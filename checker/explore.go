@@ -151,6 +151,9 @@ type explorer struct {
 	start                         time.Time
 	lastProgress                  time.Time
 	complete                      bool
+	// queue is the number of states found but not yet expanded, as of the
+	// last bound check.
+	queue int
 	// statePreds is set when some property is evaluated on states.
 	statePreds bool
 	sink       uint64
@@ -192,7 +195,12 @@ func (e *explorer) run() {
 		stack = append(stack, stackEntry{0, 0})
 	}
 	head, levelEnd := 0, 1
-	for iter := 0; e.open > 0 || len(e.props) == 0 || hasLiveness(e.props); iter++ {
+	// The search may stop early once every safety property is decided,
+	// unless liveness needs the whole graph or there is nothing to decide
+	// (a run for statistics).
+	exhaustive := len(e.props) == 0 || hasLiveness(e.props)
+	full := false // the states bound was reached
+	for iter := 0; !full && (e.open > 0 || exhaustive); iter++ {
 		var cur, curDepth int
 		if e.opt.Strategy == BFS {
 			if head >= e.st.n {
@@ -220,8 +228,15 @@ func (e *explorer) run() {
 			e.bound = "depth"
 			continue
 		}
-		if iter&1023 == 0 && e.overBound() {
-			break
+		if iter&1023 == 0 {
+			if e.opt.Strategy == BFS {
+				e.queue = e.st.n - head
+			} else {
+				e.queue = len(stack)
+			}
+			if e.overBound() {
+				break
+			}
 		}
 		e.st.key(cur, &key)
 		e.mc.codec.decode(&key, &w)
@@ -253,6 +268,12 @@ func (e *explorer) run() {
 		e.sink += e.st.prefetch(batch)
 		for i := range batch {
 			p := &batch[i]
+			if e.opt.MaxStates > 0 && e.st.n >= e.opt.MaxStates && !e.st.has(&p.key, p.h) {
+				// The states bound is exact: a new state beyond it is
+				// not stored, and the search ends here, inconclusive.
+				e.bound, full = "states", true
+				continue
+			}
 			idx, isNew := e.st.insertHashed(&p.key, p.h, uint32(cur), uint8(i))
 			if isNew {
 				if e.statePreds {
@@ -278,7 +299,12 @@ func (e *explorer) run() {
 	if e.bound != "" {
 		e.complete = false
 	}
-	e.progress(true, head)
+	if e.opt.Strategy == BFS {
+		e.queue = max(e.st.n-head, 0)
+	} else {
+		e.queue = len(stack)
+	}
+	e.progress(true)
 }
 
 type stackEntry struct{ index, depth uint32 }
@@ -300,7 +326,7 @@ func (e *explorer) overBound() bool {
 		e.bound = "memory"
 	}
 	if e.opt.Progress != nil && time.Since(e.lastProgress) >= e.progressEvery() {
-		e.progress(false, 0)
+		e.progress(false)
 	}
 	return e.bound != "" && e.bound != "depth"
 }
@@ -312,14 +338,14 @@ func (e *explorer) progressEvery() time.Duration {
 	return 200 * time.Millisecond
 }
 
-func (e *explorer) progress(done bool, head int) {
+func (e *explorer) progress(done bool) {
 	if e.opt.Progress == nil {
 		return
 	}
 	e.lastProgress = time.Now()
 	el := time.Since(e.start)
 	e.opt.Progress(Progress{
-		Generated: e.generated, Distinct: e.st.n, Queue: max(e.st.n-head, 0), Depth: e.depth,
+		Generated: e.generated, Distinct: e.st.n, Queue: e.queue, Depth: e.depth,
 		Elapsed: el, StatesPerSecond: float64(e.st.n) / max(el.Seconds(), 1e-9), Done: done,
 	})
 }

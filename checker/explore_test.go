@@ -211,6 +211,36 @@ func TestBoundsAreInconclusive(t *testing.T) {
 	r, err := Check(m, []Property{inv}, Options{})
 	require.NoError(t, err)
 	require.Equal(t, Holds, r.Outcomes[0].Verdict)
+
+	// The states bound is exact, in both visited-set modes.
+	for _, fp := range []bool{false, true} {
+		r, err = Check(m, []Property{inv}, Options{MaxStates: 50, Fingerprint: fp})
+		require.NoError(t, err)
+		require.Equal(t, 50, r.Stats.Distinct)
+		require.Equal(t, "states", r.Stats.Bound)
+	}
+}
+
+// TestProgress checks the progress callback's figures: the queue is what
+// is found but not yet expanded, and the final call reports the totals.
+func TestProgress(t *testing.T) {
+	var last Progress
+	calls := 0
+	m := testModels()[1]
+	r, err := Check(m, nil, Options{Progress: func(p Progress) { last = p; calls++ }, ProgressEvery: 1})
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, calls, 1)
+	require.True(t, last.Done)
+	require.Equal(t, r.Stats.Distinct, last.Distinct)
+	require.Equal(t, r.Stats.Generated, last.Generated)
+	require.Zero(t, last.Queue, "a finished BFS has nothing queued")
+
+	var mid []Progress
+	_, err = Check(m, nil, Options{MaxStates: 3000, Progress: func(p Progress) { mid = append(mid, p) }, ProgressEvery: 1})
+	require.NoError(t, err)
+	end := mid[len(mid)-1]
+	require.Greater(t, end.Queue, 0, "a cut search leaves states queued")
+	require.Less(t, end.Queue, end.Distinct)
 }
 
 // TestEncodingRoundTrip checks that decode inverts encode on every state

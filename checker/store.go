@@ -143,6 +143,23 @@ func (s *store) prefetch(batch []pending) uint64 {
 	return sink
 }
 
+// has reports whether a state with key k and hash h is stored.
+func (s *store) has(k *[maxWords]uint64, h uint64) bool {
+	if s.fingerprint {
+		fp := h | 1
+		for i := fp & s.mask; ; i = (i + 1) & s.mask {
+			switch s.fps[i] {
+			case 0:
+				return false
+			case fp:
+				return true
+			}
+		}
+	}
+	_, ok := s.lookup(k)
+	return ok
+}
+
 func (s *store) insertHashed(k *[maxWords]uint64, h uint64, parent uint32, choice uint8) (int, bool) {
 	if s.fingerprint {
 		fp := h | 1 // 0 marks an empty slot; grow re-places by fp too
