@@ -134,8 +134,9 @@ func mutationName(n Necessity) string {
 	return "the mutation"
 }
 
-// unexercised lists the rows a mutation changes or removes that never
-// fired on the unmodified protocol, in ID order.
+// unexercised lists, in ID order, the rows a mutation changes or removes
+// when none of them fired on the unmodified protocol: the model then
+// cannot tell whether they matter. It returns nil when any of them fired.
 func unexercised(t *spec.Table, c Coverage, diff []spec.RowDiff) []string {
 	var out []string
 	for _, d := range diff {
