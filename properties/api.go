@@ -9,8 +9,8 @@
 // properties with the checker, one exploration per model, and says for
 // each whether its verdict is the expected one. The formula language
 // compiles to closures over checker.World, so evaluating a formula costs a
-// few closure calls per state. properties/docs/properties.md is the
-// authoring guide; properties/defaults holds the default set.
+// few closure calls per state. docs/properties.md is the authoring guide;
+// properties/defaults holds the default set.
 package properties
 
 import (

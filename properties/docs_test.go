@@ -16,7 +16,7 @@ import (
 // drift from the language: each example must load, every property must
 // have its expected verdict, and every mutant its own.
 func TestGuideExamples(t *testing.T) {
-	doc, err := os.ReadFile("docs/properties.md")
+	doc, err := os.ReadFile("../docs/properties.md")
 	require.NoError(t, err)
 	blocks := regexp.MustCompile("(?s)```yaml\n(# example: ([^\n]*)\n.*?)```").FindAllStringSubmatch(string(doc), -1)
 	require.GreaterOrEqual(t, len(blocks), 4, "the guide has its examples")
