@@ -90,16 +90,73 @@ import (
 // from the stored states (decode, successors, encode, look up), so the
 // safety search keeps nothing for liveness.
 
-// fairBit is the label bit of the pair (class c, side s).
-func fairBit(c ActionClass, s Side) uint8 { return 1 << (2*uint(c) + uint(s)) }
+// label is a set of fairness labels. Bits 0 to 7 are the (class, side)
+// pairs; bits 8 to 23 are the delivery of each segment kind to each side,
+// which is the granularity delivery fairness uses: a fair lossy channel
+// delivers a segment sent again and again, not merely some segment of
+// that direction (otherwise every ACK may be lost for ever while
+// retransmitted FINs get through).
+type label = uint32
 
-// transitionLabel is the set of (class, actor) pairs a transition belongs
-// to: always (all, actor), and (timers|users|delivery, actor) for its class.
-func transitionLabel(t *Transition) uint8 {
+const (
+	labelBits = 24
+	allLabels = label(1)<<labelBits - 1
+	// kindBits is the number of segment kinds (see segKinds).
+	kindBits = 8
+)
+
+// fairBit is the label bit of the pair (class c, side s).
+func fairBit(c ActionClass, s Side) label { return 1 << (2*uint(c) + uint(s)) }
+
+// deliveryBit is the label bit of delivering a segment of kind k to side s.
+func deliveryBit(s Side, k uint8) label { return 1 << (8 + kindBits*uint(s) + uint(k)) }
+
+// deliveryBits are all the per-kind delivery labels.
+const deliveryBits = label(0xffff) << 8
+
+// inFlightKinds returns the delivery labels a state enables besides its
+// deliveries: the kinds of segment in flight towards a side, and the kinds
+// sent there from this state but dropped at once by a full channel (sent,
+// a bit of the kinds dropped so).
+//
+// Delivery fairness encodes the fair lossy channel: a kind of segment sent
+// again and again is delivered again and again. On a FIFO channel only the
+// head may arrive, and the network may lose a segment before it gets
+// there, or drop it when it is sent into a full channel; counting only
+// deliveries as enabled would let a run lose every ACK for ever and still
+// be fair. Only a direction that is delivering (en has its delivery bit)
+// gets these labels, so no state is excused from stopping for a delivery
+// that cannot happen.
+func inFlightKinds(w *World, en, sent label) label {
+	var l label
+	for from := A; from <= B; from++ {
+		to := from.Peer()
+		if en&fairBit(ClassDelivery, to) == 0 {
+			continue
+		}
+		for _, g := range w.Net[from].Segments() {
+			if k := kindOf[g.Flags&31]; k != 0xff {
+				l |= deliveryBit(to, k)
+			}
+		}
+		l |= sent & ((label(1)<<kindBits - 1) << (8 + kindBits*uint(to)))
+	}
+	return l
+}
+
+// transitionLabel is the set of labels a transition carries: (all, actor),
+// (timers|users|delivery, actor) for its class, and, for a delivery, the
+// kind of segment delivered to the actor.
+func transitionLabel(t *Transition) label {
 	l := fairBit(ClassAll, t.Actor)
 	for _, c := range [...]ActionClass{ClassTimers, ClassUsers, ClassDelivery} {
 		if c.Contains(t) {
 			l |= fairBit(c, t.Actor)
+		}
+	}
+	if t.Action == ActDeliver {
+		if k := kindOf[t.Seg.Flags&31]; k != 0xff {
+			l |= deliveryBit(t.Actor, k)
 		}
 	}
 	return l
@@ -108,12 +165,12 @@ func transitionLabel(t *Transition) uint8 {
 // fairnessMasks turns assumptions into label masks. A pair under strong
 // fairness is dropped from the weak mask, since strong fairness implies
 // weak fairness.
-func fairnessMasks(fs []Fairness) (wf, sf uint8, err error) {
+func fairnessMasks(fs []Fairness) (wf, sf label, err error) {
 	for _, f := range fs {
 		if f.Class > ClassAll {
 			return 0, 0, fmt.Errorf("unknown action class %d in a fairness assumption", f.Class)
 		}
-		m := fairBit(f.Class, A) | fairBit(f.Class, B)
+		m := classMask(f.Class)
 		if f.Strong {
 			sf |= m
 		} else {
@@ -123,13 +180,21 @@ func fairnessMasks(fs []Fairness) (wf, sf uint8, err error) {
 	return wf &^ sf, sf, nil
 }
 
+// classMask is the labels a fairness assumption on class c constrains.
+func classMask(c ActionClass) label {
+	if c == ClassDelivery {
+		return deliveryBits
+	}
+	return fairBit(c, A) | fairBit(c, B)
+}
+
 // DescribeFairness renders fairness assumptions in words, in a fixed order:
 // "weak fairness of timers and users; strong fairness of delivery".
 func DescribeFairness(fs []Fairness) string {
 	var weak, strong []string
 	wf, sf, _ := fairnessMasks(fs)
 	for c := ClassTimers; c <= ClassAll; c++ {
-		m := fairBit(c, A) | fairBit(c, B)
+		m := classMask(c)
 		switch {
 		case sf&m != 0:
 			strong = append(strong, c.String())
@@ -151,10 +216,15 @@ func DescribeFairness(fs []Fairness) string {
 }
 
 // labelNames names the pairs of a label mask, in bit order.
-func labelNames(m uint8) string {
+func labelNames(m label) string {
 	var out []string
-	for b := 0; b < 8; b++ {
+	for b := 0; b < labelBits; b++ {
 		if m&(1<<b) == 0 {
+			continue
+		}
+		if b >= 8 {
+			s, k := Side((b-8)/kindBits), (b-8)%kindBits
+			out = append(out, fmt.Sprintf("delivery of %s to %s", segKinds[k], s))
 			continue
 		}
 		c, s := ActionClass(b/2), Side(b%2)
@@ -204,10 +274,10 @@ type lgraph struct {
 	off []uint32
 	tgt []uint32
 	// lab is each edge's fairness label (transitionLabel).
-	lab []uint8
+	lab []label
 	// en is, per state, the union of its edges' labels: the pairs enabled
 	// there.
-	en []uint8
+	en []label
 }
 
 // source returns the state an edge leaves.
@@ -304,7 +374,7 @@ func (f *sccFinder) visit(root uint32, in func(uint32) bool, emit func(members [
 type livenessProblem struct {
 	g           *lgraph
 	start, goal stateBits
-	wf, sf      uint8
+	wf, sf      label
 }
 
 // livenessResult is the answer: a path of edges from the initial state
@@ -474,7 +544,7 @@ func (s *livenessSolver) refine(members []uint32) bool {
 				s.part[c[0]] = 0
 				return
 			}
-			and, or, taken := uint8(0xff), uint8(0), uint8(0)
+			and, or, taken := allLabels, label(0), label(0)
 			for _, x := range c {
 				and &= g.en[x]
 				or |= g.en[x]
@@ -575,14 +645,14 @@ func (s *livenessSolver) cycle(r uint32) []uint32 {
 	fid := s.part[r]
 	inF := func(w uint32) bool { return s.part[w] == fid }
 	// The component's enabled classes.
-	and, or := uint8(0xff), uint8(0)
+	and, or := allLabels, label(0)
 	for _, v := range s.componentOf(r, inF) {
 		and &= g.en[v]
 		or |= g.en[v]
 	}
 	var loop []uint32
 	cur := r
-	taken, notEn := uint8(0), ^g.en[r]
+	taken, notEn := label(0), ^g.en[r]
 	walk := func(path []uint32) {
 		for _, e := range path {
 			loop = append(loop, e)
@@ -591,8 +661,8 @@ func (s *livenessSolver) cycle(r uint32) []uint32 {
 			cur = g.tgt[e]
 		}
 	}
-	for b := 0; b < 8; b++ {
-		bit := uint8(1) << b
+	for b := 0; b < labelBits; b++ {
+		bit := label(1) << b
 		var stateOK bool
 		switch {
 		case s.sf&bit != 0 && or&bit != 0:
@@ -668,7 +738,7 @@ func (s *livenessSolver) fairLoop(loop []uint32) bool {
 	if len(loop) == 0 || s.g.tgt[loop[len(loop)-1]] != s.g.source(loop[0]) {
 		return false
 	}
-	and, or, taken := uint8(0xff), uint8(0), uint8(0)
+	and, or, taken := allLabels, label(0), label(0)
 	for _, e := range loop {
 		v := s.g.tgt[e]
 		and &= s.g.en[v]
@@ -682,7 +752,7 @@ func (s *livenessSolver) fairLoop(loop []uint32) bool {
 type livenessIndex struct {
 	prop       int
 	p, q       int // predicate numbers; p is -1 for Eventually
-	wf, sf     uint8
+	wf, sf     label
 	fairness   string
 	eventually bool
 }
@@ -782,8 +852,8 @@ func buildLivenessGraph(e *explorer, preds []func(*World) bool) (*lgraph, []stat
 	}
 	saved := e.mc.capacityBlocked
 	defer func() { e.mc.capacityBlocked = saved }()
-	g := &lgraph{n: n, off: make([]uint32, n+1), en: make([]uint8, n),
-		tgt: make([]uint32, 0, e.transitions), lab: make([]uint8, 0, e.transitions)}
+	g := &lgraph{n: n, off: make([]uint32, n+1), en: make([]label, n),
+		tgt: make([]uint32, 0, e.transitions), lab: make([]label, 0, e.transitions)}
 	predBits := make([]stateBits, len(preds))
 	for i := range predBits {
 		predBits[i] = newStateBits(n)
@@ -802,7 +872,13 @@ func buildLivenessGraph(e *explorer, preds []func(*World) bool) (*lgraph, []stat
 				predBits[j].set(uint32(i))
 			}
 		}
+		var sent label // kinds sent and dropped at once, per receiving side
 		e.mc.successors(&w, func(t *Transition, nw *World) {
+			for _, d := range t.DroppedSegments() {
+				if kd := kindOf[d.Flags&31]; kd != 0xff {
+					sent |= deliveryBit(t.Actor.Peer(), kd)
+				}
+			}
 			e.mc.codec.encode(nw, &k)
 			idx, ok := e.st.lookup(&k)
 			if !ok {
@@ -814,6 +890,7 @@ func buildLivenessGraph(e *explorer, preds []func(*World) bool) (*lgraph, []stat
 			g.lab = append(g.lab, l)
 			g.en[i] |= l
 		})
+		g.en[i] |= inFlightKinds(&w, g.en[i], sent)
 		if missing || e.mc.err != nil {
 			return nil, nil, "", errors.Join(errors.New("checker: liveness: a successor of a stored state is not in the store; the search and successor generation disagree"), e.mc.err)
 		}

@@ -16,11 +16,11 @@ import (
 func handGraph(n int, edges [][3]int) *lgraph {
 	sorted := append([][3]int(nil), edges...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i][0] < sorted[j][0] })
-	g := &lgraph{n: n, off: make([]uint32, n+1), en: make([]uint8, n)}
+	g := &lgraph{n: n, off: make([]uint32, n+1), en: make([]label, n)}
 	for _, e := range sorted {
 		g.tgt = append(g.tgt, uint32(e[1]))
-		g.lab = append(g.lab, uint8(e[2]))
-		g.en[e[0]] |= uint8(e[2])
+		g.lab = append(g.lab, label(e[2]))
+		g.en[e[0]] |= label(e[2])
 		g.off[e[0]+1]++
 	}
 	for v := 0; v < n; v++ {
@@ -43,12 +43,12 @@ var (
 	labTimerA   = int(fairBit(ClassTimers, A) | fairBit(ClassAll, A))
 	labTimerB   = int(fairBit(ClassTimers, B) | fairBit(ClassAll, B))
 	labUserA    = int(fairBit(ClassUsers, A) | fairBit(ClassAll, A))
-	labDeliverA = int(fairBit(ClassDelivery, A) | fairBit(ClassAll, A))
-	labDeliverB = int(fairBit(ClassDelivery, B) | fairBit(ClassAll, B))
+	labDeliverA = int(fairBit(ClassDelivery, A) | deliveryBit(A, 3) | fairBit(ClassAll, A))
+	labDeliverB = int(fairBit(ClassDelivery, B) | deliveryBit(B, 3) | fairBit(ClassAll, B))
 	labLoseA    = int(fairBit(ClassAll, A))
 )
 
-func masks(t *testing.T, fs ...Fairness) (uint8, uint8) {
+func masks(t *testing.T, fs ...Fairness) (label, label) {
 	wf, sf, err := fairnessMasks(fs)
 	require.NoError(t, err)
 	return wf, sf
@@ -230,7 +230,7 @@ func bruteViolated(p *livenessProblem) bool {
 	for set := 1; set < 1<<n; set++ {
 		in := func(v int) bool { return set&(1<<v) != 0 && avoid(v) }
 		ok := true
-		and, or, taken, internal := uint8(0xff), uint8(0), uint8(0), 0
+		and, or, taken, internal := allLabels, label(0), label(0), 0
 		for v := 0; v < n && ok; v++ {
 			if set&(1<<v) == 0 {
 				continue
@@ -303,7 +303,7 @@ func TestLivenessAgreesWithBruteForce(t *testing.T) {
 				goal.set(uint32(v))
 			}
 		}
-		wf, sf := uint8(rng.Intn(256)), uint8(rng.Intn(256))
+		wf, sf := label(rng.Intn(1<<labelBits)), label(rng.Intn(1<<labelBits))
 		if rng.Intn(2) == 0 {
 			sf = 0
 		}

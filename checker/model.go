@@ -77,6 +77,12 @@ type Model struct {
 	// section 3.8.3's R2, counted in retransmissions; 0 disables
 	// retransmission).
 	Retries int
+	// RetryForever lets the retransmission timer fire any number of times:
+	// R2 is never reached and Retries is ignored. With loss, this is the
+	// model in which "a segment retransmitted again and again is eventually
+	// delivered" is a fairness assumption (strong fairness of delivery)
+	// rather than a bound.
+	RetryForever bool
 	// UserTimeout ends a connection whose retransmissions ran out (RFC 9293
 	// section 3.10.8). Without it, such a connection waits forever.
 	UserTimeout bool
@@ -117,6 +123,9 @@ func (m *Model) Validate() error {
 	}
 	if m.Net.Duplicates < 0 || m.Net.Duplicates > MaxBudget {
 		errs = append(errs, fmt.Errorf("duplicate budget %d is out of range 0..%d", m.Net.Duplicates, MaxBudget))
+	}
+	if m.RetryForever && m.UserTimeout {
+		errs = append(errs, errors.New("a user timeout needs bounded retries: with retries forever it never fires"))
 	}
 	if m.Net.LossBudget > 0 && !m.Net.Loss {
 		errs = append(errs, errors.New("a loss budget needs loss enabled"))

@@ -52,12 +52,22 @@ type Transition struct {
 	// Out holds the NOut segments the actor sent.
 	Out  [spec.MaxOut]spec.Segment
 	NOut int
+	// Dropped is how many of the last segments sent the network dropped
+	// at once because their channel was full (tail drop, a loss).
+	Dropped int
 	// Notice is what the actor's user was told.
 	Notice spec.Notice
 }
 
 // Sent returns the segments sent.
 func (t *Transition) Sent() []spec.Segment { return t.Out[:t.NOut] }
+
+// Entered returns the segments sent that entered the network.
+func (t *Transition) Entered() []spec.Segment { return t.Out[:t.NOut-t.Dropped] }
+
+// DroppedSegments returns the segments sent that the network dropped
+// because their channel was full.
+func (t *Transition) DroppedSegments() []spec.Segment { return t.Out[t.NOut-t.Dropped : t.NOut] }
 
 // machine generates the successors of worlds of one model.
 type machine struct {
@@ -167,16 +177,19 @@ func (mc *machine) successorsInto(w *World, buf *succBuf, emit func(t *Transitio
 
 		// Timers.
 		if tcb.Outstanding() {
-			if int(tcb.Retries) < mc.m.Retries {
+			if mc.canRetransmit(&tcb) {
 				mc.call(w, s, ActTimeout, spec.RetransmissionTimeout, t, next, emit)
 			} else if mc.m.UserTimeout {
 				mc.call(w, s, ActTimeout, spec.UserTimeout, t, next, emit)
 			}
 		}
-		if tcb.State == spec.TimeWait && w.Quiescent() {
-			// The 2MSL timer fires only once nothing is left in flight:
-			// 2MSL is, by definition, long enough for every segment of the
-			// connection to have died (RFC 9293 section 3.4.2).
+		if tcb.State == spec.TimeWait && w.Quiescent() && !mc.canRetransmit(&w.E[s.Peer()].TCB) {
+			// The 2MSL timer fires only once nothing is left in flight and
+			// the peer will not retransmit: 2MSL (four minutes) outlasts
+			// every segment of the connection in the network (RFC 9293
+			// section 3.4.2) and the peer's retransmission timeouts, which
+			// is what lets TIME-WAIT answer a retransmitted FIN whose
+			// acknowledgment was lost (RFC 9293 section 3.6).
 			mc.call(w, s, ActTimeout, spec.TimeWaitTimeout, t, next, emit)
 		}
 		if tcb.TimerRunning(spec.FinWait2Timeout) {
@@ -197,7 +210,7 @@ func (mc *machine) successorsInto(w *World, buf *succBuf, emit func(t *Transitio
 			}
 			mc.deliver(w, from, i, t, next, emit)
 		}
-		if mc.lossBudget > 0 && (mc.m.Net.LossBudget == 0 || w.Lost < mc.lossBudget) {
+		if mc.mayLose(w, 1) {
 			for i := 0; i < int(ch.N); i++ {
 				if i > 0 && ch.Seg[i] == ch.Seg[i-1] {
 					continue
@@ -232,6 +245,17 @@ func (mc *machine) successorsInto(w *World, buf *succBuf, emit func(t *Transitio
 	}
 }
 
+// mayLose reports whether the network may lose n more segments in world w.
+func (mc *machine) mayLose(w *World, n int) bool {
+	return mc.lossBudget > 0 && (mc.m.Net.LossBudget == 0 || int(w.Lost)+n <= int(mc.lossBudget))
+}
+
+// canRetransmit reports whether an endpoint's retransmission timer may
+// still fire: something is unacknowledged and its retries are not spent.
+func (mc *machine) canRetransmit(t *spec.TCB) bool {
+	return t.Outstanding() && (mc.m.RetryForever || int(t.Retries) < mc.m.Retries)
+}
+
 // call applies a user call or timeout of kind k to side s.
 func (mc *machine) call(w *World, s Side, act Action, k spec.EventKind, t *Transition, next *World, emit func(*Transition, *World)) {
 	*next = *w
@@ -258,7 +282,12 @@ func (mc *machine) call(w *World, s Side, act Action, k spec.EventKind, t *Trans
 	case spec.Abort:
 		ne.Aborted = true
 	}
-	if !mc.apply(next, s, &res) {
+	if mc.m.RetryForever {
+		// The retry count means nothing without R2; keeping it would only
+		// split states.
+		res.Next.Retries = 0
+	}
+	if !mc.apply(next, s, &res, t) {
 		return
 	}
 	if k == spec.Abort {
@@ -279,7 +308,7 @@ func (mc *machine) deliver(w *World, from Side, i int, t *Transition, next *Worl
 		return
 	}
 	*t = Transition{Action: ActDeliver, Actor: to, Seg: seg, Row: res.Row, Event: res.Event, Out: res.Out, NOut: res.NOut, Notice: res.Notice}
-	if !mc.apply(next, to, &res) {
+	if !mc.apply(next, to, &res, t) {
 		return
 	}
 	mc.codec.canon(next)
@@ -287,20 +316,30 @@ func (mc *machine) deliver(w *World, from Side, i int, t *Transition, next *Worl
 }
 
 // apply installs a Step result for side s: the new TCB, the segments sent
-// and the ending. It reports false when a channel has no room, in which
-// case the transition is not taken.
-func (mc *machine) apply(next *World, s Side, res *spec.Result) bool {
+// and the ending. Segments that do not fit their channel are dropped by
+// the network (tail drop) when the model lets it lose them; otherwise the
+// transition is not taken and apply reports false.
+func (mc *machine) apply(next *World, s Side, res *spec.Result, t *Transition) bool {
 	ch := &next.Net[s]
-	if int(ch.N)+res.NOut > mc.codec.capacity {
-		mc.capacityBlocked++
-		return false
+	t.Dropped = 0
+	if over := int(ch.N) + res.NOut - mc.codec.capacity; over > 0 {
+		if !mc.mayLose(next, over) {
+			mc.capacityBlocked++
+			return false
+		}
+		t.Dropped = over
+		if mc.m.Net.LossBudget > 0 {
+			next.Lost += uint8(over)
+		}
 	}
-	for _, seg := range res.Sent() {
+	for i, seg := range res.Sent() {
 		if !encodable(seg) {
 			mc.fail(fmt.Errorf("row %s sends %s, outside the model's sequence space (SYN, one byte of text, FIN)", mc.table.Row(res.Row).ID, seg))
 			return false
 		}
-		ch.push(seg)
+		if i < res.NOut-t.Dropped {
+			ch.push(seg)
+		}
 	}
 	if n := res.Next; n.SndNxt > 3 || n.RcvNxt > 3 || n.Retries > MaxRetries {
 		mc.fail(fmt.Errorf("row %s leaves %s outside the model's sequence space", mc.table.Row(res.Row).ID, n))

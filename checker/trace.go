@@ -111,6 +111,9 @@ func (t *Trace) String() string {
 		for _, g := range s.Sent() {
 			fmt.Fprintf(&b, "   %s sends %s\n", s.Actor, FormatSegment(s.Actor, g))
 		}
+		for _, g := range s.DroppedSegments() {
+			fmt.Fprintf(&b, "   the network drops %s: the channel is full\n", FormatSegment(s.Actor, g))
+		}
 		if s.Notice != spec.NoticeNone {
 			fmt.Fprintf(&b, "   %s's user is told %q\n", s.Actor, s.Notice.String())
 		}

@@ -121,8 +121,11 @@ type StepView struct {
 	Classified string `json:"classified,omitempty"`
 	// Segment is the segment delivered, lost or duplicated.
 	Segment *SegmentView `json:"segment,omitempty"`
-	// Sent lists the segments the actor sent.
+	// Sent lists the segments the actor sent that entered the network.
 	Sent []SegmentView `json:"sent"`
+	// Dropped lists the segments the actor sent that the network dropped
+	// at once because their channel was full.
+	Dropped []SegmentView `json:"dropped,omitempty"`
 	// Before and After are the worlds around the step.
 	Before WorldView `json:"before"`
 	After  WorldView `json:"after"`
@@ -170,8 +173,11 @@ func NewTraceView(t *Trace) *TraceView {
 		if s.Row >= 0 {
 			sv.Classified = s.Event.String()
 		}
-		for _, g := range s.Sent() {
+		for _, g := range s.Entered() {
 			sv.Sent = append(sv.Sent, segmentView(s.Actor, g))
+		}
+		for _, g := range s.DroppedSegments() {
+			sv.Dropped = append(sv.Dropped, segmentView(s.Actor, g))
 		}
 		if r, ok := t.Row(s); ok {
 			sv.Row, sv.Cite, sv.Note = r.ID, r.Cite, r.Note
