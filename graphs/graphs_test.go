@@ -143,7 +143,7 @@ func TestReachableGraph(t *testing.T) {
 func faultTrace(t *testing.T) *checker.TraceView {
 	t.Helper()
 	m := checker.ClientServer()
-	m.Net = checker.Network{Capacity: 3, Reorder: true, Loss: true, LossBudget: 1, Duplicates: 1}
+	m.Net = checker.Network{Capacity: 4, Reorder: true, Loss: true, LossBudget: 1, Duplicates: 1}
 	tb, err := spec.ForVariant("no-time-wait")
 	if err != nil {
 		t.Fatal(err)
@@ -228,5 +228,30 @@ func TestRenderReportsWarnings(t *testing.T) {
 	var w *graphs.WarningError
 	if !errors.As(err, &w) {
 		t.Errorf("err = %v, want a WarningError", err)
+	}
+}
+
+// TestSequenceChartTailDrop checks that a segment the network drops
+// because its channel is full is marked where it is sent: the checker
+// finds a run where A's retransmissions fill a one-segment channel.
+func TestSequenceChartTailDrop(t *testing.T) {
+	m := checker.ClientServer()
+	m.Net = checker.Network{Capacity: 1, Loss: true}
+	m.RetryForever = true
+	prop := checker.Property{Name: "no-drop", Kind: checker.StepInvariant,
+		Step: func(_ *checker.World, tr *checker.Transition, _ *checker.World) bool { return tr.Dropped == 0 }}
+	rep, err := checker.Check(m, []checker.Property{prop}, checker.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := rep.Outcomes[0]
+	if o.Trace == nil {
+		t.Fatalf("no tail drop found: %s", o.Message)
+	}
+	v := checker.NewTraceView(o.Trace)
+	v.Property, v.Verdict, v.Message = o.Property, o.Verdict.String(), o.Message
+	checkGraph(t, "msc-tail-drop", func() *dot.Graph { return graphs.Sequence(v) })
+	if src := string(graphs.DOT(graphs.Sequence(v))); !strings.Contains(src, "dropped, channel full") {
+		t.Errorf("the chart does not mark the tail drop")
 	}
 }

@@ -180,6 +180,10 @@ func Sequence(v *checker.TraceView) *dot.Graph {
 					}
 				}
 			}
+			for _, d := range s.Dropped {
+				netNode(r, lossColor)
+				netText[r] = append(netText[r], fmt.Sprintf("%d. ✕ dropped, channel full: %s", s.N, d.Text))
+			}
 			if len(s.Sent) > 0 {
 				netNode(r, "black")
 				send(r, s.Sent, false)

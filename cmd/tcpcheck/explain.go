@@ -306,8 +306,8 @@ func stepSentences(s *checker.StepView) string {
 	b.WriteString("\n  ")
 	fmt.Fprintf(&b, "%s was %s", actor, inState(before))
 	var acts []string
-	if len(s.Sent) > 0 {
-		acts = append(acts, "sends "+segList(s.Sent))
+	if sent := append(append([]checker.SegmentView(nil), s.Sent...), s.Dropped...); len(sent) > 0 {
+		acts = append(acts, "sends "+segList(sent))
 	}
 	if before != after {
 		acts = append(acts, "enters "+after)
@@ -315,6 +315,9 @@ func stepSentences(s *checker.StepView) string {
 		acts = append(acts, "stays "+inState(after))
 	}
 	fmt.Fprintf(&b, "; it %s.", strings.Join(acts, " and "))
+	if len(s.Dropped) > 0 {
+		fmt.Fprintf(&b, " The network drops %s at once: that direction is full, and a network that can lose segments loses what it has no room for.", segList(s.Dropped))
+	}
 	if s.Row != "" {
 		fmt.Fprintf(&b, "\n  Why: row %s (%s)", s.Row, s.Cite)
 		switch {

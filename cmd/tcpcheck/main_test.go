@@ -227,7 +227,7 @@ func TestGraphReachableCutIsNoted(t *testing.T) {
 func faultTrace(t *testing.T) *checker.TraceView {
 	t.Helper()
 	m := checker.ClientServer()
-	m.Net = checker.Network{Capacity: 3, Reorder: true, Loss: true, LossBudget: 1, Duplicates: 1}
+	m.Net = checker.Network{Capacity: 4, Reorder: true, Loss: true, LossBudget: 1, Duplicates: 1}
 	tb, err := spec.ForVariant("no-time-wait")
 	if err != nil {
 		t.Fatal(err)

@@ -138,7 +138,7 @@ func TestVerifyExitCodes(t *testing.T) {
 		{"expected violation", []string{"--property", "b-reaches-close-wait,a-time-wait-b-closed"}, ExitOK, "Verified: 2 properties"},
 		{"violated", []string{"--property", "a-never-in-time-wait"}, ExitViolated, "FAIL"},
 		{"inconclusive", []string{"--property", "no-duplicates,a-time-wait-b-closed", "--max-states", "50"}, ExitInconclusive, "nothing is verified"},
-		{"violation beats inconclusive", []string{"--max-states", "50"}, ExitViolated, "INCONCLUSIVE"},
+		{"violation beats inconclusive", []string{"--max-states", "2000"}, ExitViolated, "INCONCLUSIVE"},
 		{"depth bound", []string{"--property", "no-duplicates", "--max-depth", "3"}, ExitInconclusive, "INCONCLUSIVE"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
