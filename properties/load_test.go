@@ -72,7 +72,7 @@ func TestLoadErrors(t *testing.T) {
     a: [active]
 `,
 			want: []string{
-				`p.yaml:3:14: "retries" must be a whole number, found "one"`,
+				`p.yaml:3:14: "retries" must be the number of retransmissions per segment (0 to 3) or forever, found "one"`,
 				`p.yaml:4:19: "user-timeout" must be true or false, found the number 1`,
 				`p.yaml:5:25: "capacity" must be between 1 and 7, found 9`,
 				`p.yaml:5:37: "reorder" must be true or false, found "yes please"`,
@@ -186,7 +186,7 @@ properties:
     formula: A.closed
 `,
 			want: []string{
-				`p.yaml:3:14: "retries" must be between 0 and 3, found 9`,
+				`p.yaml:3:14: "retries" must be between 0 and 3, or forever, found 9`,
 				`p.yaml:7:12: property "p" runs on model "nowhere", which does not exist`,
 				"p.yaml:11:25: unknown state \"SYN-SEND\" (did you mean \"SYN-SENT\"?)\n\t    formula: A.state == SYN-SEND\n\t                        ^",
 				`p.yaml:13:11: unknown kind "eventualy" (did you mean "eventually"?)`,
@@ -416,6 +416,47 @@ models:
 			},
 		},
 		{
+			name: "retries out of range",
+			src: `models:
+  - {name: m1, retries: 4}
+  - {name: m2, retries: [forever]}
+`,
+			want: []string{
+				`p.yaml:2:25: "retries" must be between 0 and 3, or forever, found 4`,
+				`p.yaml:3:25: "retries" must be the number of retransmissions per segment (0 to 3) or forever, found a list`,
+			},
+		},
+		{
+			name: "retries forever with a user timeout",
+			src: `models:
+  - name: both
+    retries: forever
+    user-timeout: true
+  - name: inherited
+    extends: client-server
+    retries: forever
+  - name: forever
+    extends: client-server
+    retries: forever
+    user-timeout: false
+  - name: timeout-again
+    extends: forever
+    user-timeout: true
+properties:
+  - name: p
+    model: forever
+    kind: invariant
+    formula: A.closed
+    mutant: {user-timeout: true}
+`,
+			want: []string{
+				`p.yaml:3:14: model "both" retries forever, so it cannot have a user timeout, which fires only once the retries run out (user-timeout: true at p.yaml:4:19); add "user-timeout: false"`,
+				`p.yaml:7:14: model "inherited" retries forever, so it cannot have a user timeout, which fires only once the retries run out (user-timeout: true at defaults/models.yaml:23:19); add "user-timeout: false"`,
+				`p.yaml:14:19: model "timeout-again" cannot have a user timeout: it retries forever (retries: forever at p.yaml:10:14), and the user timeout fires only once the retries run out; give "retries" a number (0 to 3) to have one`,
+				`p.yaml:20:28: model "mutant of p" cannot have a user timeout: it retries forever (retries: forever at p.yaml:10:14), and the user timeout fires only once the retries run out; give "retries" a number (0 to 3) to have one`,
+			},
+		},
+		{
 			name: "a second document",
 			src:  "properties: []\n---\nmodels: []\n",
 			want: []string{`p.yaml:2:1: a file holds one YAML document; this is a second one`},
@@ -541,6 +582,7 @@ func TestModelDecoding(t *testing.T) {
 	assert.Equal(t, checker.Role{Open: checker.PassiveOpen, Send: true, Close: true, Abort: true, Crash: true}, child.A, "extends keeps what the child does not change")
 	assert.Equal(t, checker.Network{Capacity: 3, Reorder: true, Loss: true, LossBudget: 2, Duplicates: 2}, child.Net)
 	assert.False(t, child.ReuseISN)
+	assert.False(t, child.RetryForever)
 	assert.False(t, child.Table.HasState(spec.Closing))
 
 	i, ok := child.Table.RowIndex("TIME-WAIT/rcv-rst")
@@ -561,6 +603,32 @@ func TestModelDecoding(t *testing.T) {
 		Guard: spec.IfPassive, To: spec.Listen, Send: []spec.Output{spec.OutRST}, Do: spec.OpRecordIRS,
 		Timer: spec.StopAll, Tell: spec.NoticeExists, Cite: "test", Arc: 3, Origin: spec.Added, Variant: "tw-ignores-rst",
 	}, r)
+}
+
+// TestRetriesForever checks that "retries: forever" reaches the checker,
+// and that a model extending one may bound its retries again.
+func TestRetriesForever(t *testing.T) {
+	s, err := Parse("m.yaml", []byte(`models:
+  - name: forever
+    extends: client-server
+    retries: forever
+    user-timeout: false
+  - name: bounded-again
+    extends: forever
+    retries: 2
+    user-timeout: true
+`))
+	require.NoError(t, err)
+	m := findModel(t, s, "forever").Model
+	assert.True(t, m.RetryForever)
+	assert.False(t, m.UserTimeout)
+	assert.Equal(t, 1, m.Retries, "forever leaves the count alone; the checker ignores it")
+	require.NoError(t, m.Validate())
+
+	b := findModel(t, s, "bounded-again").Model
+	assert.False(t, b.RetryForever)
+	assert.Equal(t, 2, b.Retries)
+	assert.True(t, b.UserTimeout)
 }
 
 func findModel(t *testing.T, s *Suite, name string) *Model {

@@ -29,6 +29,24 @@ type modelConfig struct {
 	m       checker.Model // Table is left nil
 	variant string
 	overlay *overlayDecl
+	// retriesAt and userTimeoutAt are where "retries" and "user-timeout"
+	// were last set along the chain of "extends", to explain a conflict
+	// between them.
+	retriesAt, userTimeoutAt place
+}
+
+// place is a value in a file.
+type place struct {
+	f *fileDec
+	n *yaml.Node
+}
+
+// String renders the place as file:line:col.
+func (p place) String() string {
+	if p.f == nil {
+		return "the model's defaults"
+	}
+	return p.f.pos(p.n).String()
 }
 
 // defaultConfig is what a model without "extends" starts from.
@@ -47,6 +65,9 @@ type modelDecl struct {
 	state       uint8 // 0 new, 1 resolving, 2 resolved
 	cfg         modelConfig
 	ok          bool
+	// retriesNode and userTimeoutNode are this model's own values of
+	// "retries" and "user-timeout", if it sets them.
+	retriesNode, userTimeoutNode *yaml.Node
 }
 
 // decodeModel decodes one model mapping.
@@ -129,9 +150,24 @@ func (f *fileDec) modelFields(n *yaml.Node, fs map[string]entry) *modelDecl {
 		}
 	}
 	if e, ok := fs["retries"]; ok {
-		if v, ok := f.intRange("retries", e.valNode, 0, checker.MaxRetries); ok {
-			d.set = append(d.set, func(c *modelConfig) { c.m.Retries = v })
-		} else {
+		// retries: a number of retransmissions per segment, or "forever".
+		v := resolve(e.valNode)
+		at := place{f, v}
+		d.retriesNode = v
+		switch {
+		case v != nil && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value == "forever":
+			d.set = append(d.set, func(c *modelConfig) { c.m.RetryForever, c.retriesAt = true, at })
+		case v != nil && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!int":
+			if n, ok := f.integer("retries", v); !ok {
+				fail()
+			} else if n < 0 || n > checker.MaxRetries {
+				f.errorf(v, "\"retries\" must be between 0 and %d, or forever, found %d", checker.MaxRetries, n)
+				fail()
+			} else {
+				d.set = append(d.set, func(c *modelConfig) { c.m.Retries, c.m.RetryForever, c.retriesAt = n, false, at })
+			}
+		default:
+			f.errorf(v, "\"retries\" must be the number of retransmissions per segment (0 to %d) or forever, found %s", checker.MaxRetries, describe(v))
 			fail()
 		}
 	}
@@ -144,7 +180,9 @@ func (f *fileDec) modelFields(n *yaml.Node, fs map[string]entry) *modelDecl {
 	}
 	if e, ok := fs["user-timeout"]; ok {
 		if v, ok := f.boolean("user-timeout", e.valNode); ok {
-			d.set = append(d.set, func(c *modelConfig) { c.m.UserTimeout = v })
+			at := place{f, resolve(e.valNode)}
+			d.userTimeoutNode = at.n
+			d.set = append(d.set, func(c *modelConfig) { c.m.UserTimeout, c.userTimeoutAt = v, at })
 		} else {
 			fail()
 		}
@@ -776,6 +814,11 @@ func (l *loader) resolveModel(d *modelDecl) bool {
 		t = nt
 	}
 	m.Table = t
+	if m.RetryForever && m.UserTimeout {
+		d.retryConflict(&cfg)
+		// Reported; let Validate report anything else.
+		m.UserTimeout = false
+	}
 	if err := m.Validate(); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			d.f.errorf(d.node, "model %q is invalid: %s", d.out.Name, line)
@@ -783,8 +826,29 @@ func (l *loader) resolveModel(d *modelDecl) bool {
 		d.ok = false
 		return false
 	}
+	if !d.ok {
+		return false
+	}
 	d.out.Model = m
 	return true
+}
+
+// retryConflict reports a model that retries forever and has a user
+// timeout, which fires only once the retries run out. The error points at
+// whichever of the two this model sets itself (retries, when it sets both)
+// and says where the other one comes from, which may be a model it
+// extends.
+func (d *modelDecl) retryConflict(cfg *modelConfig) {
+	d.ok = false
+	if d.retriesNode != nil || d.userTimeoutNode == nil {
+		n := d.retriesNode
+		if n == nil {
+			n = d.node
+		}
+		d.f.errorf(n, "model %q retries forever, so it cannot have a user timeout, which fires only once the retries run out (user-timeout: true at %s); add \"user-timeout: false\"", d.out.Name, cfg.userTimeoutAt)
+		return
+	}
+	d.f.errorf(d.userTimeoutNode, "model %q cannot have a user timeout: it retries forever (retries: forever at %s), and the user timeout fires only once the retries run out; give \"retries\" a number (0 to %d) to have one", d.out.Name, cfg.retriesAt, checker.MaxRetries)
 }
 
 // overlayOf returns the mutation a necessity claim or a mutant names: a
