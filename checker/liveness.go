@@ -32,8 +32,16 @@ import (
 // and applies to each side separately: "weak fairness of users" is two
 // assumptions, one about A's user and one about B's. The unit of fairness is
 // the pair (class, actor), where the actor is the endpoint whose user
-// calls, whose timer fires, or which receives the segment (so delivery
-// fairness is per direction). Per side, because the two endpoints are
+// calls or whose timer fires. Delivery is finer: its unit is the pair
+// (receiving side, kind of segment), the fair lossy channel of the
+// literature made finite: a kind of segment sent towards a side again and
+// again is delivered there again and again. For delivery, a kind counts as
+// enabled in a state where a segment of that kind is in flight towards a
+// side that some delivery can reach, or is sent there and dropped at once
+// by a full channel (see inFlightKinds): on a FIFO channel a segment
+// behind the head is not yet deliverable, and counting only deliverable
+// segments would let the network lose every ACK before it reaches the
+// head and still call the run fair. Per side, because the two endpoints are
 // independent agents: a fair scheduler must not starve B's timer just
 // because A's fire; per class rather than per individual transition,
 // because what a user or a timer of one endpoint does next is one decision
@@ -48,9 +56,9 @@ import (
 //   - Strong fairness of (C, s): a run on which such a transition is
 //     enabled infinitely often takes one infinitely often. On a cycle: the
 //     cycle is unfair if some state of it enables one and no step of it is
-//     one. Strong fairness is what makes "a segment retransmitted again and
-//     again is eventually delivered" true despite loss, since loss disables
-//     the delivery between retransmissions.
+//     one. Strong fairness of delivery is what makes "a segment
+//     retransmitted again and again is eventually delivered" true despite
+//     loss, since loss disables the delivery between retransmissions.
 //
 // # The algorithm
 //
