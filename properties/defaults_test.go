@@ -18,22 +18,24 @@ import (
 // written out here as well as in the YAML, so that editing an expectation
 // in the default set is a visible change to this test too.
 var defaultVerdicts = map[string]checker.Verdict{
-	"both-established-same-connection": checker.Holds,
-	"simultaneous-open-one-connection": checker.Holds,
-	"simultaneous-open-completes":      checker.Holds,
-	"only-first-closer-time-wait":      checker.Holds,
-	"time-wait-necessary":              checker.Holds,
-	"time-wait-assassination":          checker.Violated,
-	"no-rst-answers-rst":               checker.Holds,
-	"no-half-open":                     checker.Holds,
-	"half-open-after-crash":            checker.Violated,
-	"half-open-after-lost-reset":       checker.Violated,
-	"half-open-after-user-timeout":     checker.Violated,
-	"deadlock-free":                    checker.Holds,
-	"eventually-closed":                checker.Violated,
-	"connection-attempt-resolves":      checker.Holds,
-	"half-close-may-last-forever":      checker.Violated,
-	"figure-5-arcs":                    checker.Holds,
+	"both-established-same-connection":       checker.Holds,
+	"simultaneous-open-one-connection":       checker.Holds,
+	"simultaneous-open-completes":            checker.Holds,
+	"only-first-closer-time-wait":            checker.Holds,
+	"time-wait-necessary":                    checker.Holds,
+	"time-wait-assassination":                checker.Violated,
+	"no-rst-answers-rst":                     checker.Holds,
+	"no-half-open":                           checker.Holds,
+	"half-open-after-crash":                  checker.Violated,
+	"half-open-after-lost-reset":             checker.Violated,
+	"half-open-after-user-timeout":           checker.Violated,
+	"deadlock-free":                          checker.Holds,
+	"eventually-closed":                      checker.Holds,
+	"eventually-closed-without-fair-network": checker.Violated,
+	"eventually-closed-after-give-up":        checker.Violated,
+	"connection-attempt-resolves":            checker.Holds,
+	"half-close-may-last-forever":            checker.Violated,
+	"figure-5-arcs":                          checker.Holds,
 }
 
 var (
@@ -191,4 +193,56 @@ func TestDefaultRunTime(t *testing.T) {
 	t.Logf("%d properties on %d explorations of %d states in all, in %v", len(s.Properties), len(seen), states, defaultTime)
 	assert.Less(t, states, 1_500_000, "the default models stay small")
 	assert.Less(t, defaultTime, 60*time.Second)
+}
+
+// resultOf finds a default property's result by name.
+func resultOf(t *testing.T, results []Result, name string) Result {
+	t.Helper()
+	for _, r := range results {
+		if r.Property.Name == name {
+			return r
+		}
+	}
+	t.Fatalf("no default property %s", name)
+	return Result{}
+}
+
+// TestDefaultEventuallyClosed is issue 4's done criterion for liveness:
+// on the default models "eventually CLOSED" holds under its stated
+// fairness (strong fairness of delivery on a network that may lose
+// anything), fails with a lasso without it, in which the network loses a
+// segment every time round, and, in the model whose retransmission gives
+// up, fails on a run that stops in FIN-WAIT-2.
+func TestDefaultEventuallyClosed(t *testing.T) {
+	_, results, _ := runDefaults(t)
+
+	fair := resultOf(t, results, "eventually-closed")
+	require.NoError(t, fair.Err)
+	assert.Equal(t, checker.Holds, fair.Outcome.Verdict, fair.Outcome.Message)
+	assert.Contains(t, fair.Outcome.Message, "strong fairness of delivery")
+	m := fair.Property.model.Model
+	assert.True(t, m.RetryForever && m.Net.Loss && m.Net.LossBudget == 0 && !m.Net.Reorder, "retries forever over an unboundedly lossy FIFO network")
+
+	unfair := resultOf(t, results, "eventually-closed-without-fair-network")
+	require.NoError(t, unfair.Err)
+	assert.Equal(t, fair.Property.Formula, unfair.Property.Formula, "the same property, under weaker fairness")
+	assert.Same(t, fair.Report, unfair.Report, "on the same model")
+	tr := unfair.Outcome.Trace
+	require.NotNil(t, tr)
+	require.GreaterOrEqual(t, tr.LoopStart, 0, "a lasso: %s", unfair.Outcome.Message)
+	assert.Equal(t, 6, tr.LoopStart, "steps 7 to 9 repeat, as the YAML says")
+	assert.Equal(t, tr.Steps[tr.LoopStart].Before, *tr.Final(), "the cycle ends where it began")
+	lost := false
+	for _, st := range tr.Steps[tr.LoopStart:] {
+		lost = lost || st.Action == checker.ActLose || st.Dropped > 0
+	}
+	assert.True(t, lost, "the network loses a segment on every round of the cycle")
+
+	giveUp := resultOf(t, results, "eventually-closed-after-give-up")
+	require.NoError(t, giveUp.Err)
+	require.NotNil(t, giveUp.Outcome.Trace)
+	assert.Equal(t, -1, giveUp.Outcome.Trace.LoopStart, "the run stops")
+	final := giveUp.Outcome.Trace.Final()
+	assert.Equal(t, "FIN-WAIT-2", final.E[checker.A].TCB.State.String())
+	assert.Equal(t, "CLOSED", final.E[checker.B].TCB.State.String())
 }
