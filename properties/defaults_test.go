@@ -33,6 +33,7 @@ var defaultVerdicts = map[string]checker.Verdict{
 	"eventually-closed":                      checker.Holds,
 	"eventually-closed-without-fair-network": checker.Violated,
 	"eventually-closed-after-give-up":        checker.Violated,
+	"time-wait-necessary-lost-ack":           checker.Holds,
 	"connection-attempt-resolves":            checker.Holds,
 	"half-close-may-last-forever":            checker.Violated,
 	"figure-5-arcs":                          checker.Holds,
@@ -245,4 +246,31 @@ func TestDefaultEventuallyClosed(t *testing.T) {
 	final := giveUp.Outcome.Trace.Final()
 	assert.Equal(t, "FIN-WAIT-2", final.E[checker.A].TCB.State.String())
 	assert.Equal(t, "CLOSED", final.E[checker.B].TCB.State.String())
+}
+
+// TestDefaultTimeWaitNecessity is issue 4's done criterion for TIME-WAIT:
+// both necessity claims hold, and each names its mechanism: a delayed
+// segment on a reordering network, the lost final ACK and the
+// retransmitted FIN on a lossy in-order one.
+func TestDefaultTimeWaitNecessity(t *testing.T) {
+	_, results, _ := runDefaults(t)
+	for _, c := range []struct {
+		name string
+		want []string
+	}{
+		{"time-wait-necessary", []string{"straight to CLOSED", "still in flight", "reset A in LAST-ACK"}},
+		{"time-wait-necessary-lost-ack", []string{"straight to CLOSED", "retransmitted FIN", "the network lost", "final ACK", "reset A in LAST-ACK"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := resultOf(t, results, c.name)
+			require.NoError(t, r.Err)
+			require.NotNil(t, r.Necessity)
+			assert.Equal(t, checker.Holds, r.Necessity.Verdict, r.Necessity.Message)
+			require.NotNil(t, r.Necessity.Trace, "the mutant's counterexample")
+			for _, w := range c.want {
+				assert.Contains(t, r.Necessity.Mechanism, w)
+			}
+			assert.Contains(t, r.Outcome.Message, r.Necessity.Mechanism, "the report names the mechanism")
+		})
+	}
 }
