@@ -21,16 +21,20 @@
 //     every timing, premature timeouts included. The retransmission timer
 //     runs while something is unacknowledged and fires at most Retries
 //     times between acknowledgments; then the user timeout, if modelled,
-//     ends the connection (RFC 9293 section 3.8.3's R2).
+//     ends the connection (RFC 9293 section 3.8.3's R2). With RetryForever
+//     it fires any number of times.
 //   - The 2MSL timer fires only once nothing is in flight in either
-//     direction. 2MSL is, by definition, long enough for every segment of
-//     the connection to have died in the network; modelling it this way is
-//     exact for that assumption and needs no clock.
-//   - A channel holds at most Capacity segments. A transition whose
-//     segments would not fit is not taken (the sender is held back), and
-//     Stats.CapacityBlocked counts how often that happened. Capacity is a
-//     bound of the model, like Retries, so verdicts are relative to it;
-//     a deadlock caused only by a full channel is still reported.
+//     direction and the peer will not retransmit any more. 2MSL (four
+//     minutes) outlasts every segment of the connection in the network and
+//     the peer's retransmission timeouts; modelling it this way is exact
+//     for that assumption and needs no clock.
+//   - A channel holds at most Capacity segments. When the network may lose
+//     segments, what a full channel cannot hold is dropped (tail drop,
+//     counted against the loss budget and shown in traces as
+//     Transition.Dropped). A lossless network holds the sender back: the
+//     transition is not taken, and Stats.CapacityBlocked counts how often.
+//     Capacity is a bound of the model, like Retries, so verdicts are
+//     relative to it.
 //   - With reordering, a channel is a multiset: any segment may arrive next,
 //     and the canonical form sorts it, so orders that carry no information
 //     are one state.
@@ -61,7 +65,9 @@
 // Reachable, StepInvariant) are decided during the search. A Reachable
 // property that no state satisfies is Violated, which catches vacuous
 // properties. Liveness properties (Eventually, LeadsTo) are decided on the
-// reachable graph under explicit fairness assumptions; CheckNecessity
+// reachable graph under explicit fairness assumptions (weak or strong, per
+// class of action and side; delivery fairness is the fair lossy channel,
+// per direction and kind of segment); CheckNecessity
 // checks that an element of the protocol is needed for a property by
 // mutating the table.
 package checker
