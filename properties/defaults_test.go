@@ -126,6 +126,7 @@ func TestDefaultVerdicts(t *testing.T) {
 	require.Len(t, results, len(s.Properties))
 	t.Logf("default set decided in %v", defaultTime)
 	steps := regexp.MustCompile(`\((\d+) steps\)`)
+	segment := regexp.MustCompile(`(<[A-Z]+=[^>]+>)+`)
 	for i, r := range results {
 		r := r
 		t.Run(r.Property.Name, func(t *testing.T) {
@@ -146,6 +147,11 @@ func TestDefaultVerdicts(t *testing.T) {
 				if m := steps.FindStringSubmatch(r.Property.Counterexample); m != nil {
 					n, _ := strconv.Atoi(m[1])
 					assert.Len(t, r.Outcome.Trace.Steps, n, "the counterexample in the YAML says %s", m[0])
+				}
+				// So are the segments it quotes.
+				text := r.Outcome.Trace.String()
+				for _, seg := range segment.FindAllString(r.Property.Counterexample, -1) {
+					assert.Contains(t, text, seg, "the counterexample in the YAML quotes %s", seg)
 				}
 			}
 		})
