@@ -133,7 +133,10 @@ func buildReport(s *properties.Suite, results []properties.Result, variant strin
 				v := checker.NewTraceView(r.Outcome.Trace)
 				v.Property, v.Verdict, v.Message = p.Name, pr.Verdict, pr.Message
 				pr.Trace = v
-				if v.Variant != "" {
+				// A necessity claim's counterexample runs on the mutant;
+				// the claim itself is about the model's own variant, which
+				// the result keeps (the trace records the mutant's).
+				if v.Variant != "" && p.Kind != "necessity" {
 					pr.Variant = v.Variant
 				}
 			}

@@ -261,3 +261,16 @@ func TestDocsExampleVerifiesAndDrawsWhole(t *testing.T) {
 		t.Errorf("graph of the example: exit %d: %s", code, errOut)
 	}
 }
+
+// TestVerifyNecessityNamesTheModelsVariant checks that a necessity claim is
+// reported on its model's own variant: the counterexample runs on the
+// mutant, but the claim is about the unmodified protocol.
+func TestVerifyNecessityNamesTheModelsVariant(t *testing.T) {
+	out, errOut, code := runCmd(t, "", "verify", "--property", "time-wait-necessary")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr %q\n%s", code, errOut, out)
+	}
+	if !strings.Contains(out, "(necessity on delayed-segments, variant rfc9293)") || !strings.Contains(out, "mutation no-time-wait") {
+		t.Errorf("the necessity result does not name rfc9293 and the mutation:\n%s", out)
+	}
+}
