@@ -2,13 +2,14 @@ package properties
 
 import (
 	"fmt"
-	"strings"
+
+	"github.com/tcpcheck/tcpcheck/internal/didyoumean"
 )
 
 // suggest returns ` (did you mean "x"?)` for the candidate closest to
 // name, or "" when none is close enough to be a plausible typo.
 func suggest(name string, candidates []string) string {
-	if best, ok := closest(name, candidates, false); ok {
+	if best, ok := didyoumean.Closest(name, candidates, false); ok {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return ""
@@ -17,71 +18,8 @@ func suggest(name string, candidates []string) string {
 // suggestFold is suggest ignoring case and the difference between '-' and
 // '_', for names that are case-insensitive (states, flags, endings).
 func suggestFold(name string, candidates []string) string {
-	if best, ok := closest(name, candidates, true); ok {
+	if best, ok := didyoumean.Closest(name, candidates, true); ok {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return ""
-}
-
-// closest finds the candidate with the smallest edit distance to name. A
-// candidate qualifies if the distance is at most a third of its length,
-// so "stat" suggests "state" and "C" suggests nothing.
-func closest(name string, candidates []string, fold bool) (string, bool) {
-	norm := func(s string) string {
-		if fold {
-			return strings.ToLower(strings.ReplaceAll(s, "_", "-"))
-		}
-		return s
-	}
-	n := norm(name)
-	best, bestD := "", -1
-	for _, c := range candidates {
-		if c == name {
-			continue
-		}
-		nc := norm(c)
-		d := editDistance(n, nc)
-		if d > len(c)/3 {
-			continue
-		}
-		// On a tie, a candidate with the same first letter wins: "FYN"
-		// is more likely FIN than SYN.
-		if bestD < 0 || d < bestD || d == bestD && n != "" && nc != "" && nc[0] == n[0] && norm(best)[0] != n[0] {
-			best, bestD = c, d
-		}
-	}
-	return best, bestD >= 0
-}
-
-// editDistance is the optimal string alignment distance between a and b,
-// in bytes: insertions, deletions, substitutions and transpositions of
-// adjacent bytes each cost 1, so "modle" is one edit from "model". Inputs
-// longer than 64 bytes are not compared (they are not typos of any name),
-// which bounds the work on hostile input.
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 1 << 20
-	}
-	// d[i][j] is the distance between a[:i] and b[:j]; three rows suffice.
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }

@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
+
+	"github.com/tcpcheck/tcpcheck/internal/didyoumean"
 )
 
 // Overlay is a change to a table: rows removed, replaced or added, and
@@ -136,37 +137,14 @@ func (t *Table) Apply(o Overlay) (*Table, error) {
 
 // noRow explains a missing row ID, suggesting the closest existing one.
 func (t *Table) noRow(id string) string {
-	best, bestD := "", 1<<30
-	for _, r := range t.rows {
-		if d := editDistance(strings.ToLower(id), strings.ToLower(r.ID)); d < bestD {
-			best, bestD = r.ID, d
-		}
+	ids := make([]string, len(t.rows))
+	for i, r := range t.rows {
+		ids[i] = r.ID
 	}
-	if best != "" && bestD <= len(id)/3+2 {
+	if best, ok := didyoumean.Closest(id, ids, true); ok {
 		return fmt.Sprintf("no such row (did you mean %q?)", best)
 	}
 	return "no such row"
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // RowDiff is one difference between two tables.
