@@ -129,8 +129,8 @@ func summaryLine(rep *runReport, p painter) string {
 	case ExitViolated:
 		return p.paint(ansiBold+ansiRed, fmt.Sprintf("%s did not have the expected verdict", plural(rep.Fail, "property", "properties"))) + " (" + counts + ")."
 	case ExitInconclusive:
-		return p.paint(ansiBold+ansiYellow, fmt.Sprintf("Inconclusive: %s hit a search bound before being decided, so nothing is verified about them", plural(rep.Inconclusive, "property", "properties"))) +
-			" (" + counts + "). Raise --max-states, --max-depth, --max-time or --max-memory."
+		return p.paint(ansiBold+ansiYellow, fmt.Sprintf("Inconclusive: %s not decided, so nothing is verified about them", plural(rep.Inconclusive, "property was", "properties were"))) +
+			" (" + counts + "). Each says why: a search bound (raise --max-states, --max-depth, --max-time or --max-memory) or, for liveness, --fingerprint (check without it)."
 	}
 	return p.paint(ansiBold+ansiRed, fmt.Sprintf("%s could not be checked", plural(rep.Errors, "property", "properties"))) + " (" + counts + ")."
 }
