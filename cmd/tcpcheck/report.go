@@ -111,7 +111,10 @@ func buildReport(s *properties.Suite, results []properties.Result, variant strin
 		case r.Err != nil:
 			pr.Verdict, pr.Status, pr.Message = statusError, statusError, r.Err.Error()
 			pr.code = ExitInternal
-			if errors.Is(r.Err, checker.ErrModel) {
+			if errors.Is(r.Err, checker.ErrModel) || errors.Is(r.Err, checker.ErrMutation) {
+				// A model or a mutation that does not fit the table is a
+				// problem of the input (for example a claim about
+				// TIME-WAIT run with --variant no-time-wait), not of tcpcheck.
 				pr.code = ExitUsage
 			}
 			errCode = max(errCode, pr.code)

@@ -274,3 +274,13 @@ func TestVerifyNecessityNamesTheModelsVariant(t *testing.T) {
 		t.Errorf("the necessity result does not name rfc9293 and the mutation:\n%s", out)
 	}
 }
+
+// TestVerifyMutationThatDoesNotFitIsAnInputError checks that a necessity
+// claim whose mutation does not apply to the chosen variant (TIME-WAIT
+// removed from a table without it) is exit 2, an input error, not 4.
+func TestVerifyMutationThatDoesNotFitIsAnInputError(t *testing.T) {
+	out, errOut, code := runCmd(t, "", "verify", "--variant", "no-time-wait", "--property", "time-wait-necessary")
+	if code != ExitUsage || !strings.Contains(out, "cannot remove state TIME-WAIT") {
+		t.Errorf("exit %d (want %d), stderr %q\n%s", code, ExitUsage, errOut, out)
+	}
+}
