@@ -495,14 +495,23 @@ func (e *explorer) report() *Report {
 			o.Message = fmt.Sprintf("search cut short by the %s bound after %d states; the property was not decided", e.bound, e.st.n)
 		case p.Kind == Reachable:
 			o.Verdict = Violated
-			o.Message = fmt.Sprintf("no reachable state satisfies it (all %d states explored)", e.st.n)
+			o.Message = fmt.Sprintf("no reachable state satisfies it (all %d states explored)", e.st.n) + omission(&stats)
 		default:
 			o.Verdict = Holds
-			o.Message = fmt.Sprintf("holds in all %d reachable states", e.st.n)
+			o.Message = fmt.Sprintf("holds in all %d reachable states", e.st.n) + omission(&stats)
 		}
 		rep.Outcomes = append(rep.Outcomes, o)
 	}
 	return rep
+}
+
+// omission qualifies a verdict that rests on having seen every state: in
+// fingerprint mode a hash collision may have hidden one.
+func omission(st *Stats) string {
+	if !st.Fingerprint {
+		return ""
+	}
+	return fmt.Sprintf(" (fingerprint search: the chance that a hash collision hid a state is below %.1e)", st.OmissionBound)
 }
 
 func violationMessage(k Kind, t *Trace) string {

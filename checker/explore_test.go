@@ -82,6 +82,11 @@ func TestStrategiesAgree(t *testing.T) {
 			require.Equal(t, bfs.Transitions, fp.Transitions)
 			require.Greater(t, fp.OmissionBound, 0.0)
 			require.Less(t, fp.OmissionBound, 1e-6)
+			inv := Property{Name: "true", Kind: Invariant, Pred: func(*World) bool { return true }}
+			r, err := Check(m, []Property{inv}, Options{Fingerprint: true})
+			require.NoError(t, err)
+			require.Equal(t, Holds, r.Outcomes[0].Verdict)
+			require.Contains(t, r.Outcomes[0].Message, "hash collision", "a fingerprint verdict states its bound")
 		})
 	}
 }
