@@ -303,10 +303,6 @@ func (g *lgraph) selfLoop(v uint32) bool {
 	return false
 }
 
-func (g *lgraph) bytes() int64 {
-	return int64(len(g.off))*4 + int64(cap(g.tgt))*4 + int64(cap(g.lab)) + int64(len(g.en))
-}
-
 // sccFinder is an iterative Tarjan over subgraphs of an lgraph. index and
 // low are 0 for a state not yet visited in the current run; the caller
 // resets index of the states it is about to decompose.

@@ -1,10 +1,6 @@
 package checker
 
-import (
-	"fmt"
-
-	"github.com/tcpcheck/tcpcheck/spec"
-)
+import "fmt"
 
 // Kind is the kind of a property.
 type Kind uint8
@@ -173,14 +169,6 @@ type Outcome struct {
 	Trace *Trace
 }
 
-// reached reports whether the property's search found what it looked for
+// decided reports whether the property's search found what it looked for
 // (a violation, or a Reachable witness).
 func (o *Outcome) decided() bool { return o.Trace != nil }
-
-// tableRowName is used by messages.
-func tableRowName(t *spec.Table, row int) string {
-	if row < 0 {
-		return ""
-	}
-	return t.Row(row).ID
-}

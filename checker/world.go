@@ -171,14 +171,6 @@ func (b *bitWriter) put(v uint64, n uint) {
 	b.pos += n
 }
 
-func (b *bitWriter) flag(v bool) {
-	if v {
-		b.put(1, 1)
-	} else {
-		b.pos++
-	}
-}
-
 type bitReader struct {
 	w   *[maxWords]uint64
 	pos uint
@@ -193,8 +185,6 @@ func (b *bitReader) get(n uint) uint64 {
 	b.pos += n
 	return v & (1<<n - 1)
 }
-
-func (b *bitReader) flag() bool { return b.get(1) == 1 }
 
 func encodeSeg(s spec.Segment) uint64 {
 	k := uint64(kindOf[s.Flags&31])

@@ -32,7 +32,6 @@ var (
 	ofSYN         = AcksOf(AckOfSYN)
 	badAck        = AcksOf(AckUnacceptable)
 	notOfSYN      = AcksOf(AckOfData, AckOfFIN, AckDuplicate, AckUnacceptable)
-	text          = Data
 	textOrFIN     = Data | FIN
 )
 
