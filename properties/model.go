@@ -626,20 +626,14 @@ func (f *fileDec) decodeRow(n *yaml.Node, base *spec.Table, ids []string, replac
 	}
 	if e, ok := fs["do"]; ok {
 		if is, ok := f.enumList("do", "operation", e.valNode, opKeys); ok {
-			r.Do = 0
-			for _, i := range is {
-				r.Do |= spec.Op(1 << i)
-			}
+			r.Do = spec.Op(bitsOf(is))
 		} else {
 			good = false
 		}
 	}
 	if e, ok := fs["timer"]; ok {
 		if is, ok := f.enumList("timer", "timer action", e.valNode, timerKeys); ok {
-			r.Timer = 0
-			for _, i := range is {
-				r.Timer |= spec.Timer(1 << i)
-			}
+			r.Timer = spec.Timer(bitsOf(is))
 		} else {
 			good = false
 		}
@@ -901,4 +895,14 @@ func applyOverlay(base *spec.Table, o spec.Overlay) (*spec.Table, error) {
 	applied.m[key] = appliedTable{t, err}
 	applied.Unlock()
 	return t, err
+}
+
+// bitsOf turns the indexes of an enum list into a bit set, for the
+// flag-set fields of a row (operations and timer actions).
+func bitsOf(is []int) uint8 {
+	var b uint8
+	for _, i := range is {
+		b |= 1 << i
+	}
+	return b
 }
