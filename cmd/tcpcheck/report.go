@@ -135,13 +135,10 @@ func buildReport(s *properties.Suite, results []properties.Result, variant strin
 			if r.Outcome.Trace != nil {
 				v := checker.NewTraceView(r.Outcome.Trace)
 				v.Property, v.Verdict, v.Message = p.Name, pr.Verdict, pr.Message
+				// The result keeps the variant of its model; the trace
+				// records the table it ran on, which for a necessity claim
+				// is the mutant's.
 				pr.Trace = v
-				// A necessity claim's counterexample runs on the mutant;
-				// the claim itself is about the model's own variant, which
-				// the result keeps (the trace records the mutant's).
-				if v.Variant != "" && p.Kind != "necessity" {
-					pr.Variant = v.Variant
-				}
 			}
 		}
 		rep.Results = append(rep.Results, pr)
