@@ -22,8 +22,9 @@ const exitCodesHelp = `Exit codes:
   0  every property holds, or has the verdict its file expects
   1  a property is violated (or does not have its expected verdict)
   2  usage or input error: a bad flag, file, property or model
-  3  inconclusive: a search bound (states, depth, time, memory) was hit
-     before every property was decided; nothing was verified
+  3  inconclusive: a property was not decided, because a search bound
+     (states, depth, time, memory) was hit or a liveness property was
+     checked with --fingerprint; nothing was verified about it
   4  internal error in tcpcheck`
 
 // codeError is an error with the exit code it calls for.
