@@ -154,9 +154,27 @@ type explorer struct {
 	// queue is the number of states found but not yet expanded, as of the
 	// last bound check.
 	queue int
-	// statePreds is set when some property is evaluated on states.
-	statePreds bool
-	sink       uint64
+	// statePreds is set when some property is evaluated on states;
+	// stepPreds when one is evaluated on transitions.
+	statePreds, stepPreds bool
+	// exhaustive is set when the search must visit every state even once
+	// the safety properties are decided.
+	exhaustive bool
+	// full is set when a bound on the number of states ends the search.
+	full bool
+	// pendingDecision marks the properties a batch in the pipeline will
+	// decide, so that expanding later states does not decide them again.
+	pendingDecision []bool
+	stack           []stackEntry
+	// Scratch space of the search loop.
+	key     [maxWords]uint64
+	w, next World
+	t       Transition
+	pw      packedWorld
+	ebuf    expandBuf
+	// batch is the batch expand fills; emit is e.add.
+	batch *batch
+	emit  func(*move, *packedWorld)
 }
 
 func newExplorer(m *Model, props []Property, opt Options) *explorer {
@@ -171,38 +189,81 @@ func newExplorer(m *Model, props []Property, opt Options) *explorer {
 		switch p.Kind {
 		case Invariant, QuiescentInvariant, Reachable:
 			e.statePreds = true
+		case StepInvariant:
+			e.stepPreds = true
 		}
 	}
 	return e
 }
 
 // run performs the safety search.
+//
+// A breadth-first search is pipelined over three states: while it
+// generates the successors of one state, the processor fetches the
+// visited-set slots of the previous state's successors, and the states
+// those slots point at for the one before, which is then inserted. The
+// lookups are memory-bound, and the pipeline lets their cache misses
+// overlap with the work of generating successors instead of waiting on
+// them. States are inserted in exactly the order an unpipelined search
+// inserts them, and every verdict, trace and statistic is the same: the
+// pipeline drains before a BFS level ends, and what expanding a state
+// decides (a step invariant broken, a deadlock) takes effect only when its
+// successors are inserted.
 func (e *explorer) run() {
 	e.start = time.Now()
 	e.lastProgress = e.start
 	var key [maxWords]uint64
 	w0 := e.mc.initial()
-	e.mc.codec.canon(&w0)
 	e.mc.codec.encode(&w0, &key)
 	e.st.insert(&key, noParent, 0)
 	e.checkState(0, &w0)
 
-	var w, next World
-	var stack []stackEntry
-	batch := make([]pending, 0, 64)
-	var sbuf succBuf
-	if e.opt.Strategy == DFS {
-		stack = append(stack, stackEntry{0, 0})
-	}
-	head, levelEnd := 0, 1
 	// The search may stop early once every safety property is decided,
 	// unless liveness needs the whole graph or there is nothing to decide
 	// (a run for statistics).
-	exhaustive := len(e.props) == 0 || hasLiveness(e.props)
-	full := false // the states bound was reached
-	for iter := 0; !full && (e.open > 0 || exhaustive); iter++ {
+	e.exhaustive = len(e.props) == 0 || hasLiveness(e.props)
+	e.pendingDecision = make([]bool, len(e.props))
+	e.emit = e.add
+	lag := 4
+	if e.opt.Strategy == DFS {
+		// Depth-first order takes the newest state next, so its successors
+		// must be inserted before the next state is chosen.
+		lag = 0
+		e.stack = append(e.stack, stackEntry{0, 0})
+	}
+	var pipe []*batch
+	var spare []*batch
+	// retireFirst retires the oldest batch in the pipeline; it reports
+	// false if the search must stop.
+	retireFirst := func() bool {
+		b := pipe[0]
+		copy(pipe, pipe[1:])
+		pipe = pipe[:len(pipe)-1]
+		spare = append(spare, b)
+		return e.retire(b)
+	}
+	// drain inserts every batch in the pipeline; it reports false if the
+	// search must stop.
+	drain := func() bool {
+		for _, b := range pipe {
+			e.probe(b)
+		}
+		for len(pipe) > 0 {
+			if !retireFirst() {
+				return false
+			}
+		}
+		return true
+	}
+	head, levelEnd := 0, 1
+	for iter := 0; !e.stopped(); iter++ {
 		var cur, curDepth int
 		if e.opt.Strategy == BFS {
+			if head >= e.st.n || head == levelEnd {
+				if !drain() {
+					break
+				}
+			}
 			if head >= e.st.n {
 				e.complete = true
 				break
@@ -214,12 +275,12 @@ func (e *explorer) run() {
 			cur, curDepth = head, e.depth
 			head++
 		} else {
-			if len(stack) == 0 {
+			if len(e.stack) == 0 {
 				e.complete = true
 				break
 			}
-			top := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
+			top := e.stack[len(e.stack)-1]
+			e.stack = e.stack[:len(e.stack)-1]
 			cur, curDepth = int(top.index), int(top.depth)
 			e.depth = max(e.depth, curDepth)
 		}
@@ -232,67 +293,29 @@ func (e *explorer) run() {
 			if e.opt.Strategy == BFS {
 				e.queue = e.st.n - head
 			} else {
-				e.queue = len(stack)
+				e.queue = len(e.stack)
 			}
 			if e.overBound() {
 				break
 			}
 		}
-		e.st.key(cur, &key)
-		e.mc.codec.decode(&key, &w)
-		if e.opt.Fingerprint && e.opt.Strategy == BFS {
-			e.st.release(cur)
+		var b *batch
+		if n := len(spare); n > 0 {
+			b, spare = spare[n-1], spare[:n-1]
+		} else {
+			b = &batch{items: make([]pending, 0, 64)}
 		}
-		// Generate every successor first, then look them all up: the
-		// lookups are memory-bound, and touching their slots in one pass
-		// overlaps the cache misses (see store.touch).
-		batch = batch[:0]
-		e.mc.successorsInto(&w, &sbuf, func(t *Transition, nw *World) {
-			c := len(batch)
-			e.generated++
-			e.transitions++
-			if t.Row >= 0 {
-				e.coverage[t.Row]++
-			}
-			if c > math.MaxUint8 {
-				e.mc.fail(fmt.Errorf("a state has more than %d successors", math.MaxUint8+1))
-				return
-			}
-			e.checkStep(cur, uint8(c), &w, t, nw)
-			batch = append(batch, pending{})
-			p := &batch[c]
-			e.mc.codec.encode(nw, &p.key)
-			p.h = hashKey(&p.key, e.st.words)
-		})
-		succ := len(batch)
-		e.sink += e.st.prefetch(batch)
-		for i := range batch {
-			p := &batch[i]
-			if e.opt.MaxStates > 0 && e.st.n >= e.opt.MaxStates && !e.st.has(&p.key, p.h) {
-				// The states bound is exact: a new state beyond it is
-				// not stored, and the search ends here, inconclusive.
-				e.bound, full = "states", true
-				continue
-			}
-			idx, isNew := e.st.insertHashed(&p.key, p.h, uint32(cur), uint8(i))
-			if isNew {
-				if e.statePreds {
-					e.mc.codec.decode(&p.key, &next)
-					e.checkState(idx, &next)
-				}
-				if e.opt.Strategy == DFS {
-					stack = append(stack, stackEntry{uint32(idx), uint32(curDepth + 1)})
-				}
-			}
-		}
+		e.expand(cur, curDepth, b)
 		if e.mc.err != nil {
 			return
 		}
-		if succ == 0 {
-			e.checkDeadlock(cur, &w)
+		pipe = append(pipe, b)
+		if n := len(pipe); n >= 3 {
+			e.probe(pipe[n-3])
+		} else if lag == 0 {
+			e.probe(b)
 		}
-		if e.st.n >= maxStates {
-			e.bound = "states"
+		if len(pipe) > lag && !retireFirst() {
 			break
 		}
 	}
@@ -302,18 +325,148 @@ func (e *explorer) run() {
 	if e.opt.Strategy == BFS {
 		e.queue = max(e.st.n-head, 0)
 	} else {
-		e.queue = len(stack)
+		e.queue = len(e.stack)
 	}
 	e.progress(true)
+}
+
+// stopped reports whether the search must end before expanding another
+// state: a bound was reached, or every safety property is decided and the
+// search need not be exhaustive.
+func (e *explorer) stopped() bool {
+	return e.full || e.mc.err != nil || (e.open == 0 && !e.exhaustive)
 }
 
 type stackEntry struct{ index, depth uint32 }
 
 // pending is a successor waiting for its visited-set lookup.
 type pending struct {
-	key  [maxWords]uint64
-	h    uint64
-	slot uint32
+	key [maxWords]uint64
+	h   uint64
+	// row is the table row the transition took, or -1.
+	row int16
+}
+
+// batch is the successors of one expanded state on their way through the
+// pipeline.
+type batch struct {
+	from, depth int
+	items       []pending
+	// blocked counts the transitions not taken because a channel was full.
+	blocked int
+	// decided holds what expanding the state decided, applied when the
+	// batch is retired.
+	decided []decision
+	addrs   []uintptr
+}
+
+// decision is a property broken while expanding a state: by the
+// transition numbered choice, or, when choice is -1, by the state itself
+// having no successor.
+type decision struct {
+	prop, choice int
+}
+
+// expand generates the successors of state cur into b, with their keys and
+// hashes, and asks the processor to fetch the visited-set slots each will
+// probe.
+func (e *explorer) expand(cur, depth int, b *batch) {
+	b.from, b.depth = cur, depth
+	b.items, b.decided, b.addrs = b.items[:0], b.decided[:0], b.addrs[:0]
+	e.st.key(cur, &e.key)
+	e.mc.codec.unpack(&e.key, &e.pw)
+	if e.stepPreds {
+		e.mc.codec.decode(&e.key, &e.w)
+	}
+	if e.opt.Fingerprint && e.opt.Strategy == BFS {
+		e.st.release(cur)
+	}
+	blocked := e.mc.capacityBlocked
+	e.batch = b
+	e.mc.expand(&e.pw, &e.ebuf, e.emit)
+	b.blocked = e.mc.capacityBlocked - blocked
+	e.mc.capacityBlocked = blocked
+	if len(b.items) == 0 {
+		e.mc.codec.decode(&e.key, &e.w)
+		e.checkDeadlock(b, &e.w)
+	}
+	prefetch(b.addrs)
+}
+
+// add is the emit function of expand: it appends a successor to the
+// batch being expanded. The explorer makes the closure once, so the hot
+// loop does not allocate one per state.
+func (e *explorer) add(mv *move, np *packedWorld) {
+	b := e.batch
+	c := len(b.items)
+	if c > math.MaxUint8 {
+		e.mc.fail(fmt.Errorf("a state has more than %d successors", math.MaxUint8+1))
+		return
+	}
+	b.items = append(b.items, pending{row: mv.row})
+	p := &b.items[c]
+	e.mc.codec.pack(np, &p.key)
+	if e.stepPreds {
+		e.checkStep(b, c, mv, &p.key)
+	}
+	p.h = hashKey(&p.key, e.st.words)
+	b.addrs = append(b.addrs, e.st.slotAddr(p.h))
+}
+
+// probe reads the slots a batch's successors probe first, fetched by
+// expand, and asks the processor to fetch the states whose tags match.
+func (e *explorer) probe(b *batch) {
+	b.addrs = b.addrs[:0]
+	for i := range b.items {
+		b.addrs = e.st.stateAddrs(b.items[i].h, b.addrs)
+	}
+	prefetch(b.addrs)
+}
+
+// retire inserts a batch's successors into the visited set, checks the new
+// states and applies what expanding their parent decided. It reports
+// whether the search may go on.
+func (e *explorer) retire(b *batch) bool {
+	e.generated += len(b.items)
+	e.transitions += len(b.items)
+	e.mc.capacityBlocked += b.blocked
+	for i := range b.items {
+		p := &b.items[i]
+		if p.row >= 0 {
+			e.coverage[p.row]++
+		}
+		if e.opt.MaxStates > 0 && e.st.n >= e.opt.MaxStates && !e.st.has(&p.key, p.h) {
+			// The states bound is exact: a new state beyond it is not
+			// stored, and the search ends here, inconclusive.
+			e.bound, e.full = "states", true
+			continue
+		}
+		idx, isNew := e.st.insertHashed(&p.key, p.h, uint32(b.from), uint8(i))
+		if isNew {
+			if e.statePreds {
+				e.mc.codec.decode(&p.key, &e.next)
+				e.checkState(idx, &e.next)
+			}
+			if e.opt.Strategy == DFS {
+				e.stack = append(e.stack, stackEntry{uint32(idx), uint32(b.depth + 1)})
+			}
+		}
+	}
+	for _, d := range b.decided {
+		o := &e.out[d.prop]
+		if !o.decided() {
+			if d.choice < 0 {
+				o.Trace = e.trace(b.from, -1, nil)
+			} else {
+				o.Trace = e.trace(b.from, d.choice, nil)
+			}
+			e.open--
+		}
+	}
+	if e.st.n >= maxStates {
+		e.bound, e.full = "states", true
+	}
+	return !e.stopped()
 }
 
 func (e *explorer) overBound() bool {
@@ -376,28 +529,34 @@ func (e *explorer) checkState(idx int, w *World) {
 	}
 }
 
-// checkStep evaluates the step invariants on a transition.
-func (e *explorer) checkStep(from int, choice uint8, before *World, t *Transition, after *World) {
+// checkStep evaluates the step invariants on move number choice out of
+// state b.from (decoded in e.w), which leads to the state with key after,
+// and records in b those it breaks.
+func (e *explorer) checkStep(b *batch, choice int, mv *move, after *[maxWords]uint64) {
+	described := false
 	for i := range e.props {
 		p := &e.props[i]
-		o := &e.out[i]
-		if p.Kind != StepInvariant || o.decided() {
+		if p.Kind != StepInvariant || e.out[i].decided() || e.pendingDecision[i] {
 			continue
 		}
-		if !p.Step(before, t, after) {
-			o.Trace = e.trace(from, int(choice), nil)
-			e.open--
+		if !described {
+			e.mc.describe(&e.w, mv, &e.t)
+			e.mc.codec.decode(after, &e.next)
+			described = true
+		}
+		if !p.Step(&e.w, &e.t, &e.next) {
+			b.decided = append(b.decided, decision{i, choice})
+			e.pendingDecision[i] = true
 		}
 	}
 }
 
-// checkDeadlock evaluates the deadlock properties on a state without
-// successors.
-func (e *explorer) checkDeadlock(idx int, w *World) {
+// checkDeadlock evaluates the deadlock properties on state b.from, which
+// has no successors, and records in b those it breaks.
+func (e *explorer) checkDeadlock(b *batch, w *World) {
 	for i := range e.props {
 		p := &e.props[i]
-		o := &e.out[i]
-		if p.Kind != DeadlockFree || o.decided() {
+		if p.Kind != DeadlockFree || e.out[i].decided() || e.pendingDecision[i] {
 			continue
 		}
 		valid := p.ValidEnd
@@ -405,8 +564,8 @@ func (e *explorer) checkDeadlock(idx int, w *World) {
 			valid = DefaultValidEnd
 		}
 		if !valid(w) {
-			o.Trace = e.trace(idx, -1, nil)
-			e.open--
+			b.decided = append(b.decided, decision{i, -1})
+			e.pendingDecision[i] = true
 		}
 	}
 }
@@ -438,7 +597,6 @@ func (e *explorer) replay(choices []uint8, loopStart int) *Trace {
 	saved := e.mc.capacityBlocked
 	defer func() { e.mc.capacityBlocked = saved }()
 	w := e.mc.initial()
-	e.mc.codec.canon(&w)
 	tr := &Trace{Model: e.m.Name, Initial: w, LoopStart: loopStart, table: e.mc.table}
 	for _, c := range choices {
 		n := 0

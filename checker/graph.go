@@ -71,7 +71,6 @@ func Explore(m Model, maxStates int) (*StateGraph, error) {
 		return len(g.States) - 1
 	}
 	w0 := mc.initial()
-	mc.codec.canon(&w0)
 	add(&w0, 0)
 	for cur := 0; cur < len(g.States); cur++ {
 		w := g.States[cur]

@@ -371,7 +371,6 @@ func checkReplay(t *testing.T, m Model, tr *Trace) {
 	// the one the trace took.
 	mc := newMachine(&m)
 	w := mc.initial()
-	mc.codec.canon(&w)
 	require.Equal(t, tr.Initial, w)
 	for i := range tr.Steps {
 		found := false

@@ -46,3 +46,76 @@ func (mc *machine) step(t spec.TCB, in spec.Input) spec.Result {
 	c.keys[slot], c.results[slot] = k, r
 	return r
 }
+
+// effect is what a step does to a packed endpoint: Step's result in the
+// form successor generation applies. Whether it can be taken depends on
+// the world around it (the channel's room, the loss budget), which apply
+// decides.
+type effect struct {
+	key uint64
+	// next is the TCB's fields after the step (packTCB).
+	next uint32
+	row  int16
+	nout uint8
+	out  [spec.MaxOut]uint16
+	// ends is set when the step moves the TCB to CLOSED from another
+	// state; ending is then how the connection ended.
+	ends   bool
+	ending Ending
+	// refused: Step returned an error; noticeError: the user is told of
+	// an error (a refused call); same: the TCB is unchanged.
+	refused, noticeError, same bool
+	// badOut, badNext and badRetries mark results the encoding cannot
+	// hold: a segment outside the sequence space, SND.NXT or RCV.NXT
+	// beyond it, or more retries than counted.
+	badOut, badNext, badRetries bool
+}
+
+// effectCache is a direct-mapped memo of effects. A search meets a few
+// thousand distinct (endpoint, input) pairs; the memo is small enough to
+// stay in the L2 cache.
+type effectCache struct {
+	entries [stepCacheSize]effect
+}
+
+// effect returns the effect on the packed endpoint ep, whose ISN epoch its
+// incarnation gives, of a call or timeout of kind k, or, when k is
+// spec.Arrive, of the arrival of the segment with code seg.
+func (mc *machine) effect(ep uint32, k spec.EventKind, seg uint16) *effect {
+	epoch := mc.codec.epoch(uint8(ep >> epIncarnation & 3))
+	key := uint64(ep&tcbMask) | uint64(epoch)<<18 | uint64(k)<<20 | uint64(seg)<<24 | 1<<63
+	e := &mc.effects.entries[(key^key>>11^key>>23)&(stepCacheSize-1)]
+	if e.key == key {
+		return e
+	}
+	tcb := mc.codec.tcbOf(ep)
+	in := spec.Call(k)
+	if k == spec.Arrive {
+		in = spec.Arrival(decodeSeg(uint64(seg)))
+	}
+	res := mc.table.Step(tcb, in)
+	*e = effect{key: key, next: packTCB(&res.Next), row: int16(res.Row), nout: uint8(res.NOut),
+		refused: res.Err != nil, noticeError: res.Notice.IsError(), same: res.Next == tcb,
+		badNext:    res.Next.SndNxt > 3 || res.Next.RcvNxt > 3,
+		badRetries: res.Next.Retries > MaxRetries}
+	for i, seg := range res.Sent() {
+		e.out[i] = uint16(encodeSeg(seg))
+		e.badOut = e.badOut || !encodable(seg)
+	}
+	if res.Next.State == spec.Closed && tcb.State != spec.Closed {
+		e.ends = true
+		switch res.Notice {
+		case spec.NoticeReset:
+			e.ending = EndReset
+		case spec.NoticeRefused:
+			e.ending = EndRefused
+		case spec.NoticeUserTimeout:
+			e.ending = EndUserTimeout
+		case spec.NoticeClosed:
+			e.ending = EndClosed
+		default:
+			e.ending = EndOther
+		}
+	}
+	return e
+}

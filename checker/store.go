@@ -3,6 +3,7 @@ package checker
 import (
 	"math/bits"
 	"syscall"
+	"unsafe"
 )
 
 // The store keeps the states found so far, in discovery order, with a
@@ -114,33 +115,39 @@ func (s *store) insert(k *[maxWords]uint64, parent uint32, choice uint8) (int, b
 	return s.insertHashed(k, hashKey(k, s.words), parent, choice)
 }
 
-// prefetch loads, for a batch of hashes, the first slot each one probes
-// and then, in exact mode, the state a matching tag points at. Each pass
-// issues independent loads, so the processor overlaps their cache and TLB
-// misses instead of taking them one after another during the inserts. The
-// result only keeps the loads from being optimised away.
-func (s *store) prefetch(batch []pending) uint64 {
-	var sink uint64
+// slotAddr returns the address of the first slot a state with hash h
+// probes, for prefetching.
+func (s *store) slotAddr(h uint64) uintptr {
 	if s.fingerprint {
-		for i := range batch {
-			sink += s.fps[(batch[i].h|1)&s.mask]
-		}
-		return sink
+		return uintptr(unsafe.Pointer(&s.fps[(h|1)&s.mask]))
 	}
-	for i := range batch {
-		batch[i].slot = s.slots[batch[i].h&s.mask]
+	return uintptr(unsafe.Pointer(&s.slots[h&s.mask]))
+}
+
+// stateAddrs appends to addrs, in exact mode, the addresses of the stored
+// states whose slots a lookup of hash h will compare, as far as the cache
+// line that slotAddr fetched reaches: the states those slots point at are
+// the next misses the lookup would take.
+func (s *store) stateAddrs(h uint64, addrs []uintptr) []uintptr {
+	if s.fingerprint {
+		return addrs
 	}
+	tag := s.tag(h)
 	idxMask := uint32(1)<<s.idxBits - 1
-	for i := range batch {
-		v := batch[i].slot
-		if v != 0 && v&^idxMask == s.tag(batch[i].h) {
+	const lineSlots = 16 // 4-byte slots in a 64-byte cache line
+	i := h & s.mask
+	end := min(i|(lineSlots-1), s.mask)
+	for ; i <= end; i++ {
+		v := s.slots[i]
+		if v == 0 {
+			break
+		}
+		if v&^idxMask == tag {
 			j := int(v&idxMask - 1)
-			if c := s.chunks[j>>chunkShift]; c != nil {
-				sink += c[(j&chunkMask)*s.words]
-			}
+			addrs = append(addrs, uintptr(unsafe.Pointer(&s.chunks[j>>chunkShift][(j&chunkMask)*s.words])))
 		}
 	}
-	return sink
+	return addrs
 }
 
 // has reports whether a state with key k and hash h is stored.

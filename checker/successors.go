@@ -70,6 +70,15 @@ func (t *Transition) Entered() []spec.Segment { return t.Out[:t.NOut-t.Dropped] 
 func (t *Transition) DroppedSegments() []spec.Segment { return t.Out[t.NOut-t.Dropped : t.NOut] }
 
 // machine generates the successors of worlds of one model.
+//
+// It works on packed worlds (packedWorld): the endpoints' fields as the
+// state encoding lays them out and the segments in flight as codes. A step
+// of an endpoint is looked up in a memo of the table's results (see
+// effect), so generating a successor is a few shifts and masks rather than
+// building World, Transition and spec.Result values: the search generates
+// hundreds of millions of successors, and this is most of its work. The
+// World and Transition a trace shows are rebuilt from a move only when
+// asked for (successors, describe).
 type machine struct {
 	m     *Model
 	table *spec.Table
@@ -80,8 +89,10 @@ type machine struct {
 	// capacityBlocked counts transitions not taken because a channel was
 	// full.
 	capacityBlocked int
-	// cache memoises Step.
-	cache *stepCache
+	// effects memoises the table's results; cache memoises Step for
+	// describe.
+	effects *effectCache
+	cache   *stepCache
 	// err records a transition the state encoding cannot hold (possible
 	// only with a user overlay that sends more than one incarnation's
 	// sequence space); the search stops with it.
@@ -89,7 +100,7 @@ type machine struct {
 }
 
 func newMachine(m *Model) *machine {
-	mc := &machine{m: m, table: m.Table, codec: newCodec(m), cache: &stepCache{}}
+	mc := &machine{m: m, table: m.Table, codec: newCodec(m), effects: &effectCache{}, cache: &stepCache{}}
 	switch {
 	case !m.Net.Loss:
 		mc.lossBudget = 0
@@ -117,137 +128,196 @@ func (mc *machine) initial() World {
 	return w
 }
 
+// move is a transition of a packed world, as successor generation
+// produces it: enough to name it, and to rebuild the Transition a trace
+// shows (describe).
+type move struct {
+	action Action
+	actor  Side
+	// call is the user call or timeout kind, for ActCall, ActTimeout and
+	// ActReopen.
+	call spec.EventKind
+	// seg is the code of the segment delivered, lost or duplicated.
+	seg uint16
+	// row is the table row the actor's TCB took, or -1.
+	row int16
+	// dropped is how many of the segments sent the network dropped
+	// because their channel was full.
+	dropped uint8
+}
+
 // successors calls emit for every transition enabled in w, in a fixed
 // order, with the successor world in canonical form. emit may not keep
 // its pointers.
 func (mc *machine) successors(w *World, emit func(t *Transition, next *World)) {
-	mc.successorsInto(w, &succBuf{}, emit)
+	var key, nk [maxWords]uint64
+	mc.codec.encode(w, &key)
+	var p packedWorld
+	mc.codec.unpack(&key, &p)
+	var t Transition
+	var next World
+	mc.expand(&p, &expandBuf{}, func(mv *move, np *packedWorld) {
+		mc.codec.pack(np, &nk)
+		mc.codec.decode(&nk, &next)
+		mc.describe(w, mv, &t)
+		emit(&t, &next)
+	})
 }
 
-// succBuf is the scratch space of successor generation. The explorer owns
-// one and reuses it, so the hot loop does not allocate.
-type succBuf struct {
-	t    Transition
-	next World
+// describe fills t with the transition mv of world w, as a trace shows it.
+// The endpoint's step is Step's result again: the table is the one source
+// of what a step does.
+func (mc *machine) describe(w *World, mv *move, t *Transition) {
+	*t = Transition{Action: mv.action, Actor: mv.actor, Row: -1, Dropped: int(mv.dropped)}
+	var res spec.Result
+	switch mv.action {
+	case ActCall, ActTimeout, ActReopen:
+		t.Call = mv.call
+		tcb := w.E[mv.actor].TCB
+		if mv.action == ActReopen {
+			tcb = spec.ClosedTCB(mc.codec.epoch(w.E[mv.actor].Incarnation + 1))
+		}
+		res = mc.step(tcb, spec.Call(mv.call))
+	case ActDeliver:
+		t.Seg = decodeSeg(uint64(mv.seg))
+		res = mc.step(w.E[mv.actor].TCB, spec.Arrival(t.Seg))
+	case ActLose, ActDuplicate:
+		t.Seg = decodeSeg(uint64(mv.seg))
+		return
+	default:
+		return
+	}
+	t.Row, t.Event, t.Out, t.NOut, t.Notice = res.Row, res.Event, res.Out, res.NOut, res.Notice
 }
 
-// successorsInto is successors with caller-owned scratch space.
-func (mc *machine) successorsInto(w *World, buf *succBuf, emit func(t *Transition, next *World)) {
-	t, next := &buf.t, &buf.next
+// expandBuf is the scratch space of expand. The explorer owns one and
+// reuses it, so the hot loop does not allocate.
+type expandBuf struct {
+	mv   move
+	next packedWorld
+}
+
+// expand calls emit for every transition enabled in p, in a fixed order,
+// with the successor in canonical form. emit may not keep its pointers.
+func (mc *machine) expand(p *packedWorld, buf *expandBuf, emit func(mv *move, next *packedWorld)) {
+	mv, next := &buf.mv, &buf.next
+	var tcb [2]spec.TCB
 	for s := A; s <= B; s++ {
-		e := &w.E[s]
+		tcb[s] = mc.codec.tcbOf(p.ep[s])
+	}
+	for s := A; s <= B; s++ {
+		ep := p.ep[s]
 		role := mc.role(s)
-		tcb := e.TCB
+		state := tcb[s].State
 
 		// User calls: each at most once per incarnation, and only when the
 		// protocol accepts it (a refused call changes nothing).
-		if role.Open != NoOpen && tcb.State == spec.Closed {
+		if role.Open != NoOpen && state == spec.Closed {
 			kind := spec.OpenActive
 			if role.Open == PassiveOpen {
 				kind = spec.OpenPassive
 			}
 			switch {
-			case !e.Opened:
-				mc.call(w, s, ActCall, kind, t, next, emit)
-			case int(e.Incarnation) < mc.m.Reopens:
-				mc.call(w, s, ActReopen, kind, t, next, emit)
+			case ep&bitOpened == 0:
+				mc.call(p, s, ActCall, kind, mv, next, emit)
+			case int(ep>>epIncarnation&3) < mc.m.Reopens:
+				mc.call(p, s, ActReopen, kind, mv, next, emit)
 			}
 		}
-		if e.Opened && tcb.State != spec.Closed {
-			if role.Send && !e.Sent {
-				mc.call(w, s, ActCall, spec.Send, t, next, emit)
+		if ep&bitOpened != 0 && state != spec.Closed {
+			if role.Send && ep&bitSent == 0 {
+				mc.call(p, s, ActCall, spec.Send, mv, next, emit)
 			}
-			if role.Close && !e.Closed {
-				mc.call(w, s, ActCall, spec.Close, t, next, emit)
+			if role.Close && ep&bitClosed == 0 {
+				mc.call(p, s, ActCall, spec.Close, mv, next, emit)
 			}
-			if role.Abort && !e.Aborted {
-				mc.call(w, s, ActCall, spec.Abort, t, next, emit)
+			if role.Abort && ep&bitAborted == 0 {
+				mc.call(p, s, ActCall, spec.Abort, mv, next, emit)
 			}
-			if role.Crash && !e.Crashed {
-				*t = Transition{Action: ActCrash, Actor: s, Row: -1}
-				*next = *w
-				ne := &next.E[s]
-				ne.TCB = spec.ClosedTCB(tcb.Epoch)
-				ne.Crashed = true
-				ne.Ended = EndCrashed
-				mc.codec.canon(next)
-				emit(t, next)
+			if role.Crash && ep&bitCrashed == 0 {
+				// The TCB is lost: CLOSED, with the ISN epoch of the
+				// incarnation, and the user's record kept.
+				*mv = move{action: ActCrash, actor: s, row: -1}
+				*next = *p
+				next.ep[s] = ep&^(tcbMask|endedMask) | closedBits | bitCrashed | uint32(EndCrashed)<<epEnded
+				emit(mv, next)
 			}
 		}
 
 		// Timers.
-		if tcb.Outstanding() {
-			if mc.canRetransmit(&tcb) {
-				mc.call(w, s, ActTimeout, spec.RetransmissionTimeout, t, next, emit)
+		if tcb[s].Outstanding() {
+			if mc.canRetransmit(&tcb[s]) {
+				mc.call(p, s, ActTimeout, spec.RetransmissionTimeout, mv, next, emit)
 			} else if mc.m.UserTimeout {
-				mc.call(w, s, ActTimeout, spec.UserTimeout, t, next, emit)
+				mc.call(p, s, ActTimeout, spec.UserTimeout, mv, next, emit)
 			}
 		}
-		if tcb.State == spec.TimeWait && w.Quiescent() && !mc.canRetransmit(&w.E[s.Peer()].TCB) {
+		if state == spec.TimeWait && p.quiescent() && !mc.canRetransmit(&tcb[s.Peer()]) {
 			// The 2MSL timer fires only once nothing is left in flight and
 			// the peer will not retransmit: 2MSL (four minutes) outlasts
 			// every segment of the connection in the network (RFC 9293
 			// section 3.4.2) and the peer's retransmission timeouts, which
 			// is what lets TIME-WAIT answer a retransmitted FIN whose
 			// acknowledgment was lost (RFC 9293 section 3.6).
-			mc.call(w, s, ActTimeout, spec.TimeWaitTimeout, t, next, emit)
+			mc.call(p, s, ActTimeout, spec.TimeWaitTimeout, mv, next, emit)
 		}
-		if tcb.TimerRunning(spec.FinWait2Timeout) {
-			mc.call(w, s, ActTimeout, spec.FinWait2Timeout, t, next, emit)
+		if tcb[s].TimerRunning(spec.FinWait2Timeout) {
+			mc.call(p, s, ActTimeout, spec.FinWait2Timeout, mv, next, emit)
 		}
 	}
 
-	// The network, direction by direction.
+	// The network, direction by direction. Identical segments in flight
+	// lead to identical worlds, so only the first of a run of equal codes
+	// is delivered, lost or duplicated.
 	for from := A; from <= B; from++ {
-		ch := &w.Net[from]
-		n := int(ch.N)
+		segs := p.seg[from][:p.n[from]]
+		n := len(segs)
 		if !mc.m.Net.Reorder && n > 0 {
 			n = 1 // FIFO: only the head may arrive
 		}
 		for i := 0; i < n; i++ {
-			if i > 0 && ch.Seg[i] == ch.Seg[i-1] {
-				continue // identical segments lead to identical worlds
+			if i > 0 && segs[i] == segs[i-1] {
+				continue
 			}
-			mc.deliver(w, from, i, t, next, emit)
+			mc.deliver(p, from, i, mv, next, emit)
 		}
-		if mc.mayLose(w, 1) {
-			for i := 0; i < int(ch.N); i++ {
-				if i > 0 && ch.Seg[i] == ch.Seg[i-1] {
+		if mc.mayLose(p.lost, 1) {
+			for i := range segs {
+				if i > 0 && segs[i] == segs[i-1] {
 					continue
 				}
-				*t = Transition{Action: ActLose, Actor: from, Seg: ch.Seg[i], Row: -1}
-				*next = *w
-				next.Net[from].remove(i)
+				*mv = move{action: ActLose, actor: from, seg: segs[i], row: -1}
+				*next = *p
+				next.remove(from, i)
 				if mc.m.Net.LossBudget > 0 {
-					next.Lost++
+					next.lost++
 				}
-				mc.codec.canon(next)
-				emit(t, next)
+				emit(mv, next)
 			}
 		}
-		if int(w.Duplicated) < mc.m.Net.Duplicates {
-			for i := 0; i < int(ch.N); i++ {
-				if i > 0 && ch.Seg[i] == ch.Seg[i-1] {
+		if int(p.dup) < mc.m.Net.Duplicates {
+			for i := range segs {
+				if i > 0 && segs[i] == segs[i-1] {
 					continue
 				}
-				if int(ch.N) >= mc.codec.capacity {
+				if len(segs) >= mc.codec.capacity {
 					mc.capacityBlocked++
 					break
 				}
-				*t = Transition{Action: ActDuplicate, Actor: from, Seg: ch.Seg[i], Row: -1}
-				*next = *w
-				next.Net[from].push(ch.Seg[i])
-				next.Duplicated++
-				mc.codec.canon(next)
-				emit(t, next)
+				*mv = move{action: ActDuplicate, actor: from, seg: segs[i], row: -1}
+				*next = *p
+				next.push(from, segs[i], mc.codec.reorder)
+				next.dup++
+				emit(mv, next)
 			}
 		}
 	}
 }
 
-// mayLose reports whether the network may lose n more segments in world w.
-func (mc *machine) mayLose(w *World, n int) bool {
-	return mc.lossBudget > 0 && (mc.m.Net.LossBudget == 0 || int(w.Lost)+n <= int(mc.lossBudget))
+// mayLose reports whether the network may lose n more segments, lost
+// having been lost so far.
+func (mc *machine) mayLose(lost uint8, n int) bool {
+	return mc.lossBudget > 0 && (mc.m.Net.LossBudget == 0 || int(lost)+n <= int(mc.lossBudget))
 }
 
 // canRetransmit reports whether an endpoint's retransmission timer may
@@ -257,112 +327,116 @@ func (mc *machine) canRetransmit(t *spec.TCB) bool {
 }
 
 // call applies a user call or timeout of kind k to side s.
-func (mc *machine) call(w *World, s Side, act Action, k spec.EventKind, t *Transition, next *World, emit func(*Transition, *World)) {
-	*next = *w
-	ne := &next.E[s]
+func (mc *machine) call(p *packedWorld, s Side, act Action, k spec.EventKind, mv *move, next *packedWorld, emit func(*move, *packedWorld)) {
+	*next = *p
+	ep := p.ep[s]
 	if act == ActReopen {
-		inc := ne.Incarnation + 1
-		*ne = Endpoint{TCB: spec.ClosedTCB(mc.codec.epoch(inc)), Incarnation: inc, Crashed: ne.Crashed}
+		// A new incarnation: a fresh CLOSED TCB and user record; the
+		// host's one crash stays counted.
+		inc := ep>>epIncarnation&3 + 1
+		ep = closedBits | inc<<epIncarnation | ep&bitCrashed
 	}
-	res := mc.step(ne.TCB, spec.Call(k))
-	if res.Err != nil || res.Notice.IsError() {
+	ef := mc.effect(ep, k, 0)
+	if ef.refused || ef.noticeError {
 		return
 	}
-	if res.Next == ne.TCB && res.NOut == 0 && act == ActTimeout {
+	if ef.same && ef.nout == 0 && act == ActTimeout {
 		return // a timer that changes nothing is not a step
 	}
-	*t = Transition{Action: act, Actor: s, Call: k, Row: res.Row, Event: res.Event, Out: res.Out, NOut: res.NOut, Notice: res.Notice}
+	*mv = move{action: act, actor: s, call: k, row: ef.row}
 	switch k {
 	case spec.OpenActive, spec.OpenPassive:
-		ne.Opened = true
+		ep |= bitOpened
 	case spec.Send:
-		ne.Sent = true
+		ep |= bitSent
 	case spec.Close:
-		ne.Closed = true
+		ep |= bitClosed
 	case spec.Abort:
-		ne.Aborted = true
+		ep |= bitAborted
 	}
-	if mc.m.RetryForever {
-		// The retry count means nothing without R2; keeping it would only
-		// split states.
-		res.Next.Retries = 0
-	}
-	if !mc.apply(next, s, &res, t) {
+	next.ep[s] = ep
+	// With R2 unbounded the retry count means nothing; keeping it would
+	// only split states.
+	if !mc.apply(next, s, ef, mc.m.RetryForever, mv) {
 		return
 	}
 	if k == spec.Abort {
-		ne.Ended = EndAborted
+		next.ep[s] = next.ep[s]&^endedMask | uint32(EndAborted)<<epEnded
 	}
-	mc.codec.canon(next)
-	emit(t, next)
+	emit(mv, next)
 }
 
 // deliver delivers the i-th segment travelling from side from.
-func (mc *machine) deliver(w *World, from Side, i int, t *Transition, next *World, emit func(*Transition, *World)) {
+func (mc *machine) deliver(p *packedWorld, from Side, i int, mv *move, next *packedWorld, emit func(*move, *packedWorld)) {
 	to := from.Peer()
-	seg := w.Net[from].Seg[i]
-	*next = *w
-	next.Net[from].remove(i)
-	res := mc.step(next.E[to].TCB, spec.Arrival(seg))
-	if res.Err != nil {
+	code := p.seg[from][i]
+	*next = *p
+	next.remove(from, i)
+	ef := mc.effect(next.ep[to], spec.Arrive, code)
+	if ef.refused {
 		return
 	}
-	*t = Transition{Action: ActDeliver, Actor: to, Seg: seg, Row: res.Row, Event: res.Event, Out: res.Out, NOut: res.NOut, Notice: res.Notice}
-	if !mc.apply(next, to, &res, t) {
+	*mv = move{action: ActDeliver, actor: to, seg: code, row: ef.row}
+	if !mc.apply(next, to, ef, false, mv) {
 		return
 	}
-	mc.codec.canon(next)
-	emit(t, next)
+	emit(mv, next)
 }
 
-// apply installs a Step result for side s: the new TCB, the segments sent
-// and the ending. Segments that do not fit their channel are dropped by
-// the network (tail drop) when the model lets it lose them; otherwise the
-// transition is not taken and apply reports false.
-func (mc *machine) apply(next *World, s Side, res *spec.Result, t *Transition) bool {
-	ch := &next.Net[s]
-	t.Dropped = 0
-	if over := int(ch.N) + res.NOut - mc.codec.capacity; over > 0 {
-		if !mc.mayLose(next, over) {
+// apply installs a step's effect for side s: the new TCB, the segments
+// sent and the ending. Segments that do not fit their channel are dropped
+// by the network (tail drop) when the model lets it lose them; otherwise
+// the transition is not taken and apply reports false. clearRetries drops
+// the retry count from the new TCB.
+func (mc *machine) apply(next *packedWorld, s Side, ef *effect, clearRetries bool, mv *move) bool {
+	dropped := 0
+	if over := int(next.n[s]) + int(ef.nout) - mc.codec.capacity; over > 0 {
+		if !mc.mayLose(next.lost, over) {
 			mc.capacityBlocked++
 			return false
 		}
-		t.Dropped = over
+		dropped = over
 		if mc.m.Net.LossBudget > 0 {
-			next.Lost += uint8(over)
+			next.lost += uint8(over)
 		}
 	}
-	for i, seg := range res.Sent() {
-		if !encodable(seg) {
-			mc.fail(fmt.Errorf("row %s sends %s, outside the model's sequence space (SYN, one byte of text, FIN)", mc.table.Row(res.Row).ID, seg))
-			return false
-		}
-		if i < res.NOut-t.Dropped {
-			ch.push(seg)
-		}
-	}
-	if n := res.Next; n.SndNxt > 3 || n.RcvNxt > 3 || n.Retries > MaxRetries {
-		mc.fail(fmt.Errorf("row %s leaves %s outside the model's sequence space", mc.table.Row(res.Row).ID, n))
+	if ef.badOut || ef.badNext || (ef.badRetries && !clearRetries) {
+		mc.failEffect(next.ep[s], mv, ef)
 		return false
 	}
-	e := &next.E[s]
-	was := e.TCB.State
-	e.TCB = res.Next
-	if res.Next.State == spec.Closed && was != spec.Closed {
-		switch res.Notice {
-		case spec.NoticeReset:
-			e.Ended = EndReset
-		case spec.NoticeRefused:
-			e.Ended = EndRefused
-		case spec.NoticeUserTimeout:
-			e.Ended = EndUserTimeout
-		case spec.NoticeClosed:
-			e.Ended = EndClosed
-		default:
-			e.Ended = EndOther
+	for i := 0; i < int(ef.nout)-dropped; i++ {
+		next.push(s, ef.out[i], mc.codec.reorder)
+	}
+	nt := ef.next
+	if clearRetries {
+		nt &^= 3 << epRetries
+	}
+	ep := next.ep[s]&^tcbMask | nt
+	if ef.ends {
+		ep = ep&^endedMask | uint32(ef.ending)<<epEnded
+	}
+	next.ep[s] = ep
+	mv.dropped = uint8(dropped)
+	return true
+}
+
+// failEffect records why a step cannot be held by the state encoding,
+// naming the row and what falls outside it.
+func (mc *machine) failEffect(ep uint32, mv *move, ef *effect) {
+	tcb := mc.codec.tcbOf(ep)
+	in := spec.Call(mv.call)
+	if mv.action == ActDeliver {
+		in = spec.Input{Kind: spec.Arrive, Seg: decodeSeg(uint64(mv.seg))}
+	}
+	res := mc.table.Step(tcb, in)
+	row := mc.table.Row(res.Row).ID
+	for _, seg := range res.Sent() {
+		if !encodable(seg) {
+			mc.fail(fmt.Errorf("row %s sends %s, outside the model's sequence space (SYN, one byte of text, FIN)", row, seg))
+			return
 		}
 	}
-	return true
+	mc.fail(fmt.Errorf("row %s leaves %s outside the model's sequence space", row, res.Next))
 }
 
 func (mc *machine) fail(err error) {

@@ -81,14 +81,6 @@ func (c *Channel) Count(f spec.Flags) int {
 	return n
 }
 
-func (c *Channel) push(s spec.Segment) { c.Seg[c.N] = s; c.N++ }
-
-func (c *Channel) remove(i int) {
-	copy(c.Seg[i:c.N], c.Seg[i+1:c.N])
-	c.N--
-	c.Seg[c.N] = spec.Segment{}
-}
-
 // World is the global state: both endpoints and both directions of the
 // network. Net[A] carries segments from A to B, Net[B] from B to A.
 type World struct {
@@ -217,32 +209,6 @@ func (c *codec) epoch(inc uint8) uint8 {
 	return inc
 }
 
-// canon puts a world in canonical form: with reordering, each channel is a
-// multiset, so it is sorted by segment code. An insertion sort over at most
-// MaxCapacity codes is allocation-free and faster than sort.Slice here.
-func (c *codec) canon(w *World) {
-	if !c.reorder {
-		return
-	}
-	for d := range w.Net {
-		ch := &w.Net[d]
-		n := int(ch.N)
-		if n < 2 {
-			continue
-		}
-		var codes [MaxCapacity]uint64
-		for i := 0; i < n; i++ {
-			codes[i] = encodeSeg(ch.Seg[i])
-		}
-		for i := 1; i < n; i++ {
-			for j := i; j > 0 && codes[j] < codes[j-1]; j-- {
-				codes[j], codes[j-1] = codes[j-1], codes[j]
-				ch.Seg[j], ch.Seg[j-1] = ch.Seg[j-1], ch.Seg[j]
-			}
-		}
-	}
-}
-
 // Endpoint layout, in bits from the low end of a 28-bit field.
 const (
 	epState        = 0  // 4 bits
@@ -271,71 +237,160 @@ func b2u(b bool) uint64 {
 	return 0
 }
 
-func packEndpoint(e *Endpoint) uint64 {
-	t := &e.TCB
-	return uint64(t.State)<<epState | b2u(t.Passive)<<epPassive |
-		uint64(t.SndUna&3)<<epSndUna | uint64(t.SndNxt&3)<<epSndNxt |
-		b2u(t.DataSent)<<epDataSent | b2u(t.DataQueued)<<epDataQueued | b2u(t.ClosePending)<<epClosePending |
-		uint64(t.IRSEpoch&3)<<epIRSEpoch | uint64(t.RcvNxt&3)<<epRcvNxt | uint64(t.Retries&3)<<epRetries |
-		b2u(e.Opened)<<epOpened | b2u(e.Sent)<<epSent | b2u(e.Closed)<<epClosed |
-		b2u(e.Aborted)<<epAborted | b2u(e.Crashed)<<epCrashed |
-		uint64(e.Incarnation&3)<<epIncarnation | uint64(e.Ended&7)<<epEnded
+// Endpoint fields as bit masks.
+const (
+	// tcbMask covers the TCB's fields; the user's record lies above it.
+	tcbMask    = 1<<epOpened - 1
+	endedMask  = 7 << epEnded
+	closedBits = uint32(spec.Closed) << epState
+	bitOpened  = 1 << epOpened
+	bitSent    = 1 << epSent
+	bitClosed  = 1 << epClosed
+	bitAborted = 1 << epAborted
+	bitCrashed = 1 << epCrashed
+)
+
+// packTCB packs a TCB's fields, all but the ISN epoch, which the
+// incarnation determines (codec.epoch).
+func packTCB(t *spec.TCB) uint32 {
+	return uint32(t.State)<<epState | uint32(b2u(t.Passive))<<epPassive |
+		uint32(t.SndUna&3)<<epSndUna | uint32(t.SndNxt&3)<<epSndNxt |
+		uint32(b2u(t.DataSent))<<epDataSent | uint32(b2u(t.DataQueued))<<epDataQueued | uint32(b2u(t.ClosePending))<<epClosePending |
+		uint32(t.IRSEpoch&3)<<epIRSEpoch | uint32(t.RcvNxt&3)<<epRcvNxt | uint32(t.Retries&3)<<epRetries
 }
 
-func (c *codec) unpackEndpoint(v uint64, e *Endpoint) {
-	t := &e.TCB
-	t.State = spec.State(v >> epState & 15)
-	t.Passive = v>>epPassive&1 != 0
-	t.SndUna = uint8(v >> epSndUna & 3)
-	t.SndNxt = uint8(v >> epSndNxt & 3)
-	t.DataSent = v>>epDataSent&1 != 0
-	t.DataQueued = v>>epDataQueued&1 != 0
-	t.ClosePending = v>>epClosePending&1 != 0
-	t.IRSEpoch = uint8(v >> epIRSEpoch & 3)
-	t.RcvNxt = uint8(v >> epRcvNxt & 3)
-	t.Retries = uint8(v >> epRetries & 3)
-	e.Opened = v>>epOpened&1 != 0
-	e.Sent = v>>epSent&1 != 0
-	e.Closed = v>>epClosed&1 != 0
-	e.Aborted = v>>epAborted&1 != 0
-	e.Crashed = v>>epCrashed&1 != 0
-	e.Incarnation = uint8(v >> epIncarnation & 3)
-	e.Ended = Ending(v >> epEnded & 7)
-	t.Epoch = c.epoch(e.Incarnation)
+func packEndpoint(e *Endpoint) uint32 {
+	return packTCB(&e.TCB) |
+		uint32(b2u(e.Opened))<<epOpened | uint32(b2u(e.Sent))<<epSent | uint32(b2u(e.Closed))<<epClosed |
+		uint32(b2u(e.Aborted))<<epAborted | uint32(b2u(e.Crashed))<<epCrashed |
+		uint32(e.Incarnation&3)<<epIncarnation | uint32(e.Ended&7)<<epEnded
 }
 
-// encode packs a canonical world: word 0 holds both endpoints (28 bits
-// each) and the fault counters (3 bits each); the channels' segments
-// follow, 11 bits each, capacity slots per direction.
-func (c *codec) encode(w *World, out *[maxWords]uint64) {
-	*out = [maxWords]uint64{}
-	out[0] = packEndpoint(&w.E[0]) | packEndpoint(&w.E[1])<<endpointBits |
-		uint64(w.Lost&7)<<(2*endpointBits) | uint64(w.Duplicated&7)<<(2*endpointBits+3)
-	b := bitWriter{w: out, pos: 2*endpointBits + 6}
-	for d := range w.Net {
-		ch := &w.Net[d]
-		for i := 0; i < int(ch.N); i++ {
-			b.put(encodeSeg(ch.Seg[i]), segBits)
-		}
-		b.pos += uint(c.capacity-int(ch.N)) * segBits
+// tcbOf unpacks the TCB of a packed endpoint.
+func (c *codec) tcbOf(v uint32) spec.TCB {
+	return spec.TCB{
+		State:        spec.State(v >> epState & 15),
+		Passive:      v>>epPassive&1 != 0,
+		Epoch:        c.epoch(uint8(v >> epIncarnation & 3)),
+		SndUna:       uint8(v >> epSndUna & 3),
+		SndNxt:       uint8(v >> epSndNxt & 3),
+		DataSent:     v>>epDataSent&1 != 0,
+		DataQueued:   v>>epDataQueued&1 != 0,
+		ClosePending: v>>epClosePending&1 != 0,
+		IRSEpoch:     uint8(v >> epIRSEpoch & 3),
+		RcvNxt:       uint8(v >> epRcvNxt & 3),
+		Retries:      uint8(v >> epRetries & 3),
 	}
 }
 
-func (c *codec) decode(in *[maxWords]uint64, w *World) {
-	*w = World{}
-	c.unpackEndpoint(in[0]&(1<<endpointBits-1), &w.E[0])
-	c.unpackEndpoint(in[0]>>endpointBits&(1<<endpointBits-1), &w.E[1])
-	w.Lost = uint8(in[0] >> (2 * endpointBits) & 7)
-	w.Duplicated = uint8(in[0] >> (2*endpointBits + 3) & 7)
+func (c *codec) unpackEndpoint(v uint32, e *Endpoint) {
+	e.TCB = c.tcbOf(v)
+	e.Opened = v&bitOpened != 0
+	e.Sent = v&bitSent != 0
+	e.Closed = v&bitClosed != 0
+	e.Aborted = v&bitAborted != 0
+	e.Crashed = v&bitCrashed != 0
+	e.Incarnation = uint8(v >> epIncarnation & 3)
+	e.Ended = Ending(v >> epEnded & 7)
+}
+
+// packedWorld is a world as successor generation works on it: each
+// endpoint's fields packed as the encoding lays them out, and the segments
+// in flight as their codes, in canonical order.
+type packedWorld struct {
+	ep        [2]uint32
+	lost, dup uint8
+	n         [2]uint8
+	seg       [2][MaxCapacity]uint16
+}
+
+// quiescent reports whether nothing is in flight.
+func (p *packedWorld) quiescent() bool { return p.n[A] == 0 && p.n[B] == 0 }
+
+// remove takes the i-th segment out of the channel from side d; the rest
+// keep their order.
+func (p *packedWorld) remove(d Side, i int) {
+	n := int(p.n[d])
+	copy(p.seg[d][i:n], p.seg[d][i+1:n])
+	p.n[d]--
+	p.seg[d][n-1] = 0
+}
+
+// push adds a segment to the channel from side d: at the end, or, when the
+// network reorders and a channel is a multiset, at its place in code
+// order, which is the canonical form.
+func (p *packedWorld) push(d Side, code uint16, sorted bool) {
+	j := int(p.n[d])
+	p.n[d]++
+	if sorted {
+		for ; j > 0 && p.seg[d][j-1] > code; j-- {
+			p.seg[d][j] = p.seg[d][j-1]
+		}
+	}
+	p.seg[d][j] = code
+}
+
+// pack encodes a packed world: word 0 holds both endpoints (28 bits each)
+// and the fault counters (3 bits each); the channels' segments follow, 11
+// bits each, capacity slots per direction.
+func (c *codec) pack(p *packedWorld, out *[maxWords]uint64) {
+	*out = [maxWords]uint64{}
+	out[0] = uint64(p.ep[0]) | uint64(p.ep[1])<<endpointBits |
+		uint64(p.lost&7)<<(2*endpointBits) | uint64(p.dup&7)<<(2*endpointBits+3)
+	b := bitWriter{w: out, pos: 2*endpointBits + 6}
+	for d := range p.seg {
+		for i := 0; i < int(p.n[d]); i++ {
+			b.put(uint64(p.seg[d][i]), segBits)
+		}
+		b.pos += uint(c.capacity-int(p.n[d])) * segBits
+	}
+}
+
+// unpack decodes a key into a packed world.
+func (c *codec) unpack(in *[maxWords]uint64, p *packedWorld) {
+	*p = packedWorld{}
+	p.ep[0] = uint32(in[0] & (1<<endpointBits - 1))
+	p.ep[1] = uint32(in[0] >> endpointBits & (1<<endpointBits - 1))
+	p.lost = uint8(in[0] >> (2 * endpointBits) & 7)
+	p.dup = uint8(in[0] >> (2*endpointBits + 3) & 7)
 	b := bitReader{w: in, pos: 2*endpointBits + 6}
-	for d := range w.Net {
-		ch := &w.Net[d]
+	for d := range p.seg {
 		for i := 0; i < c.capacity; i++ {
 			v := b.get(segBits)
 			if v&7 != 0 {
-				ch.Seg[ch.N] = decodeSeg(v)
-				ch.N++
+				p.seg[d][p.n[d]] = uint16(v)
+				p.n[d]++
 			}
+		}
+	}
+}
+
+// encode packs a world in canonical form: when the network reorders, each
+// channel is a multiset, and its segments are packed in code order.
+func (c *codec) encode(w *World, out *[maxWords]uint64) {
+	var p packedWorld
+	p.ep[0], p.ep[1] = packEndpoint(&w.E[0]), packEndpoint(&w.E[1])
+	p.lost, p.dup = w.Lost, w.Duplicated
+	for d := range w.Net {
+		for _, g := range w.Net[d].Segments() {
+			p.push(Side(d), uint16(encodeSeg(g)), c.reorder)
+		}
+	}
+	c.pack(&p, out)
+}
+
+func (c *codec) decode(in *[maxWords]uint64, w *World) {
+	var p packedWorld
+	c.unpack(in, &p)
+	*w = World{Lost: p.lost, Duplicated: p.dup}
+	for s := range w.E {
+		c.unpackEndpoint(p.ep[s], &w.E[s])
+	}
+	for d := range w.Net {
+		ch := &w.Net[d]
+		for _, code := range p.seg[d][:p.n[d]] {
+			ch.Seg[ch.N] = decodeSeg(uint64(code))
+			ch.N++
 		}
 	}
 }

@@ -1,0 +1,326 @@
+package checker
+
+// This file keeps the successor relation as first written, on World
+// values, as a test oracle for the packed generator in successors.go,
+// which the search uses because it is several times faster. A change to
+// what a step of the model does must be made in both; the test below
+// fails until they agree again.
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcpcheck/tcpcheck/spec"
+)
+
+// refSuccessors is the successor relation as the checker first wrote it,
+// on World values: the oracle the packed generator is checked against.
+func (mc *machine) refSuccessors(w *World, emit func(t *Transition, next *World)) {
+	t, next := &Transition{}, &World{}
+	for s := A; s <= B; s++ {
+		e := &w.E[s]
+		role := mc.role(s)
+		tcb := e.TCB
+
+		// User calls: each at most once per incarnation, and only when the
+		// protocol accepts it (a refused call changes nothing).
+		if role.Open != NoOpen && tcb.State == spec.Closed {
+			kind := spec.OpenActive
+			if role.Open == PassiveOpen {
+				kind = spec.OpenPassive
+			}
+			switch {
+			case !e.Opened:
+				mc.refCall(w, s, ActCall, kind, t, next, emit)
+			case int(e.Incarnation) < mc.m.Reopens:
+				mc.refCall(w, s, ActReopen, kind, t, next, emit)
+			}
+		}
+		if e.Opened && tcb.State != spec.Closed {
+			if role.Send && !e.Sent {
+				mc.refCall(w, s, ActCall, spec.Send, t, next, emit)
+			}
+			if role.Close && !e.Closed {
+				mc.refCall(w, s, ActCall, spec.Close, t, next, emit)
+			}
+			if role.Abort && !e.Aborted {
+				mc.refCall(w, s, ActCall, spec.Abort, t, next, emit)
+			}
+			if role.Crash && !e.Crashed {
+				*t = Transition{Action: ActCrash, Actor: s, Row: -1}
+				*next = *w
+				ne := &next.E[s]
+				ne.TCB = spec.ClosedTCB(tcb.Epoch)
+				ne.Crashed = true
+				ne.Ended = EndCrashed
+				refCanon(&mc.codec, next)
+				emit(t, next)
+			}
+		}
+
+		// Timers.
+		if tcb.Outstanding() {
+			if mc.canRetransmit(&tcb) {
+				mc.refCall(w, s, ActTimeout, spec.RetransmissionTimeout, t, next, emit)
+			} else if mc.m.UserTimeout {
+				mc.refCall(w, s, ActTimeout, spec.UserTimeout, t, next, emit)
+			}
+		}
+		if tcb.State == spec.TimeWait && w.Quiescent() && !mc.canRetransmit(&w.E[s.Peer()].TCB) {
+			// The 2MSL timer fires only once nothing is left in flight and
+			// the peer will not retransmit: 2MSL (four minutes) outlasts
+			// every segment of the connection in the network (RFC 9293
+			// section 3.4.2) and the peer's retransmission timeouts, which
+			// is what lets TIME-WAIT answer a retransmitted FIN whose
+			// acknowledgment was lost (RFC 9293 section 3.6).
+			mc.refCall(w, s, ActTimeout, spec.TimeWaitTimeout, t, next, emit)
+		}
+		if tcb.TimerRunning(spec.FinWait2Timeout) {
+			mc.refCall(w, s, ActTimeout, spec.FinWait2Timeout, t, next, emit)
+		}
+	}
+
+	// The network, direction by direction.
+	for from := A; from <= B; from++ {
+		ch := &w.Net[from]
+		n := int(ch.N)
+		if !mc.m.Net.Reorder && n > 0 {
+			n = 1 // FIFO: only the head may arrive
+		}
+		for i := 0; i < n; i++ {
+			if i > 0 && ch.Seg[i] == ch.Seg[i-1] {
+				continue // identical segments lead to identical worlds
+			}
+			mc.refDeliver(w, from, i, t, next, emit)
+		}
+		if mc.refMayLose(w, 1) {
+			for i := 0; i < int(ch.N); i++ {
+				if i > 0 && ch.Seg[i] == ch.Seg[i-1] {
+					continue
+				}
+				*t = Transition{Action: ActLose, Actor: from, Seg: ch.Seg[i], Row: -1}
+				*next = *w
+				next.Net[from].remove(i)
+				if mc.m.Net.LossBudget > 0 {
+					next.Lost++
+				}
+				refCanon(&mc.codec, next)
+				emit(t, next)
+			}
+		}
+		if int(w.Duplicated) < mc.m.Net.Duplicates {
+			for i := 0; i < int(ch.N); i++ {
+				if i > 0 && ch.Seg[i] == ch.Seg[i-1] {
+					continue
+				}
+				if int(ch.N) >= mc.codec.capacity {
+					mc.capacityBlocked++
+					break
+				}
+				*t = Transition{Action: ActDuplicate, Actor: from, Seg: ch.Seg[i], Row: -1}
+				*next = *w
+				next.Net[from].push(ch.Seg[i])
+				next.Duplicated++
+				refCanon(&mc.codec, next)
+				emit(t, next)
+			}
+		}
+	}
+}
+
+// mayLose reports whether the network may lose n more segments in world w.
+func (mc *machine) refMayLose(w *World, n int) bool {
+	return mc.lossBudget > 0 && (mc.m.Net.LossBudget == 0 || int(w.Lost)+n <= int(mc.lossBudget))
+}
+
+// call applies a user call or timeout of kind k to side s.
+func (mc *machine) refCall(w *World, s Side, act Action, k spec.EventKind, t *Transition, next *World, emit func(*Transition, *World)) {
+	*next = *w
+	ne := &next.E[s]
+	if act == ActReopen {
+		inc := ne.Incarnation + 1
+		*ne = Endpoint{TCB: spec.ClosedTCB(mc.codec.epoch(inc)), Incarnation: inc, Crashed: ne.Crashed}
+	}
+	res := mc.step(ne.TCB, spec.Call(k))
+	if res.Err != nil || res.Notice.IsError() {
+		return
+	}
+	if res.Next == ne.TCB && res.NOut == 0 && act == ActTimeout {
+		return // a timer that changes nothing is not a step
+	}
+	*t = Transition{Action: act, Actor: s, Call: k, Row: res.Row, Event: res.Event, Out: res.Out, NOut: res.NOut, Notice: res.Notice}
+	switch k {
+	case spec.OpenActive, spec.OpenPassive:
+		ne.Opened = true
+	case spec.Send:
+		ne.Sent = true
+	case spec.Close:
+		ne.Closed = true
+	case spec.Abort:
+		ne.Aborted = true
+	}
+	if mc.m.RetryForever {
+		// The retry count means nothing without R2; keeping it would only
+		// split states.
+		res.Next.Retries = 0
+	}
+	if !mc.refApply(next, s, &res, t) {
+		return
+	}
+	if k == spec.Abort {
+		ne.Ended = EndAborted
+	}
+	refCanon(&mc.codec, next)
+	emit(t, next)
+}
+
+// deliver delivers the i-th segment travelling from side from.
+func (mc *machine) refDeliver(w *World, from Side, i int, t *Transition, next *World, emit func(*Transition, *World)) {
+	to := from.Peer()
+	seg := w.Net[from].Seg[i]
+	*next = *w
+	next.Net[from].remove(i)
+	res := mc.step(next.E[to].TCB, spec.Arrival(seg))
+	if res.Err != nil {
+		return
+	}
+	*t = Transition{Action: ActDeliver, Actor: to, Seg: seg, Row: res.Row, Event: res.Event, Out: res.Out, NOut: res.NOut, Notice: res.Notice}
+	if !mc.refApply(next, to, &res, t) {
+		return
+	}
+	refCanon(&mc.codec, next)
+	emit(t, next)
+}
+
+// apply installs a Step result for side s: the new TCB, the segments sent
+// and the ending. Segments that do not fit their channel are dropped by
+// the network (tail drop) when the model lets it lose them; otherwise the
+// transition is not taken and apply reports false.
+func (mc *machine) refApply(next *World, s Side, res *spec.Result, t *Transition) bool {
+	ch := &next.Net[s]
+	t.Dropped = 0
+	if over := int(ch.N) + res.NOut - mc.codec.capacity; over > 0 {
+		if !mc.refMayLose(next, over) {
+			mc.capacityBlocked++
+			return false
+		}
+		t.Dropped = over
+		if mc.m.Net.LossBudget > 0 {
+			next.Lost += uint8(over)
+		}
+	}
+	for i, seg := range res.Sent() {
+		if !encodable(seg) {
+			mc.fail(fmt.Errorf("row %s sends %s, outside the model's sequence space (SYN, one byte of text, FIN)", mc.table.Row(res.Row).ID, seg))
+			return false
+		}
+		if i < res.NOut-t.Dropped {
+			ch.push(seg)
+		}
+	}
+	if n := res.Next; n.SndNxt > 3 || n.RcvNxt > 3 || n.Retries > MaxRetries {
+		mc.fail(fmt.Errorf("row %s leaves %s outside the model's sequence space", mc.table.Row(res.Row).ID, n))
+		return false
+	}
+	e := &next.E[s]
+	was := e.TCB.State
+	e.TCB = res.Next
+	if res.Next.State == spec.Closed && was != spec.Closed {
+		switch res.Notice {
+		case spec.NoticeReset:
+			e.Ended = EndReset
+		case spec.NoticeRefused:
+			e.Ended = EndRefused
+		case spec.NoticeUserTimeout:
+			e.Ended = EndUserTimeout
+		case spec.NoticeClosed:
+			e.Ended = EndClosed
+		default:
+			e.Ended = EndOther
+		}
+	}
+	return true
+}
+
+// refCanon puts a world in canonical form: with reordering, each channel is a
+// multiset, so it is sorted by segment code. An insertion sort over at most
+// MaxCapacity codes is allocation-free and faster than sort.Slice here.
+func refCanon(c *codec, w *World) {
+	if !c.reorder {
+		return
+	}
+	for d := range w.Net {
+		ch := &w.Net[d]
+		n := int(ch.N)
+		if n < 2 {
+			continue
+		}
+		var codes [MaxCapacity]uint64
+		for i := 0; i < n; i++ {
+			codes[i] = encodeSeg(ch.Seg[i])
+		}
+		for i := 1; i < n; i++ {
+			for j := i; j > 0 && codes[j] < codes[j-1]; j-- {
+				codes[j], codes[j-1] = codes[j-1], codes[j]
+				ch.Seg[j], ch.Seg[j-1] = ch.Seg[j-1], ch.Seg[j]
+			}
+		}
+	}
+}
+
+// TestPackedGeneratorMatchesOracle checks the packed successor generator
+// against refSuccessors state by state: on every test model and on the
+// reference and larger models (cut short), each reachable state must have
+// the same transitions, in the same order, to the same worlds, and the
+// same transitions held back by a full channel.
+func TestPackedGeneratorMatchesOracle(t *testing.T) {
+	models := append(testModels(), Reference(), Larger(), lossyForever())
+	for _, v := range []string{"rfc793", "rfc1337", "linux"} {
+		m := Larger()
+		m.Name, m.Table = "larger-"+v, mustVariant(v)
+		m.A.Abort, m.B.Crash, m.Net.Duplicates = true, true, 1
+		models = append(models, m)
+	}
+	for _, m := range models {
+		t.Run(m.Name, func(t *testing.T) {
+			mc := newMachine(&m)
+			oracle := newMachine(&m)
+			seen := map[[maxWords]uint64]bool{}
+			queue := []World{mc.initial()}
+			for len(queue) > 0 && len(seen) < 20000 {
+				w := queue[0]
+				queue = queue[1:]
+				var k [maxWords]uint64
+				mc.codec.encode(&w, &k)
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				type succ struct {
+					t Transition
+					w World
+				}
+				var want, got []succ
+				oracle.refSuccessors(&w, func(t *Transition, nw *World) { want = append(want, succ{*t, *nw}) })
+				mc.successors(&w, func(t *Transition, nw *World) { got = append(got, succ{*t, *nw}) })
+				require.Equal(t, want, got, "successors of %s", w.String())
+				require.Equal(t, oracle.capacityBlocked, mc.capacityBlocked, "held back in %s", w.String())
+				for _, s := range got {
+					queue = append(queue, s.w)
+				}
+			}
+			require.NoError(t, mc.err)
+			require.Greater(t, len(seen), 1)
+		})
+	}
+}
+
+func (c *Channel) push(s spec.Segment) { c.Seg[c.N] = s; c.N++ }
+
+func (c *Channel) remove(i int) {
+	copy(c.Seg[i:c.N], c.Seg[i+1:c.N])
+	c.N--
+	c.Seg[c.N] = spec.Segment{}
+}
