@@ -95,7 +95,9 @@ func hashKey(k *[maxWords]uint64, words int) uint64 {
 func (s *store) key(i int, out *[maxWords]uint64) {
 	c := s.chunks[i>>chunkShift]
 	off := (i & chunkMask) * s.words
-	copy(out[:s.words], c[off:off+s.words])
+	for j := 0; j < s.words; j++ {
+		out[j] = c[off+j]
+	}
 }
 
 func (s *store) equal(i int, k *[maxWords]uint64) bool {
@@ -241,7 +243,10 @@ func (s *store) append(k *[maxWords]uint64, parent uint32, choice uint8) int {
 		s.choices = append(s.choices, make([]uint8, chunkSize))
 	}
 	c := s.chunks[idx>>chunkShift]
-	copy(c[(idx&chunkMask)*s.words:], k[:s.words])
+	off := (idx & chunkMask) * s.words
+	for j := 0; j < s.words; j++ {
+		c[off+j] = k[j]
+	}
 	s.parents[idx>>chunkShift][idx&chunkMask] = parent
 	s.choices[idx>>chunkShift][idx&chunkMask] = choice
 	s.n++
@@ -274,11 +279,29 @@ func (s *store) grow() {
 		_ = syscall.Munmap(old)
 	}
 	s.idxBits++
+	// The states are rehashed in blocks: hash a block and prefetch the
+	// slots it will take while the previous block is placed, so that the
+	// random writes overlap instead of missing the cache one by one. The
+	// state being appended (index n-1) is placed by insert.
+	const block = 256
 	var k [maxWords]uint64
-	// The state being appended (index n-1) is placed by insert.
-	for idx := 0; idx < s.n-1; idx++ {
-		s.key(idx, &k)
-		s.place(hashKey(&k, s.words), idx)
+	var hs [2][block]uint64
+	addrs := make([]uintptr, 0, block)
+	last := s.n - 1
+	for start, b := 0, 0; start < last+block; start, b = start+block, b^1 {
+		addrs = addrs[:0]
+		for idx := start; idx < min(start+block, last); idx++ {
+			s.key(idx, &k)
+			h := hashKey(&k, s.words)
+			hs[b][idx-start] = h
+			addrs = append(addrs, s.slotAddr(h))
+		}
+		prefetch(addrs)
+		if prev := start - block; prev >= 0 {
+			for idx := prev; idx < min(start, last); idx++ {
+				s.place(hs[b^1][idx-prev], idx)
+			}
+		}
 	}
 }
 

@@ -140,13 +140,15 @@ const (
 type codec struct {
 	words    int
 	capacity int
+	// dirBits is the width of one direction's slots.
+	dirBits  uint
 	reorder  bool
 	reuseISN bool
 }
 
 func newCodec(m *Model) codec {
 	bits := 2*endpointBits + 3 + 3 + 2*m.Net.Capacity*segBits
-	return codec{words: (bits + 63) / 64, capacity: m.Net.Capacity, reorder: m.Net.Reorder, reuseISN: m.ReuseISN}
+	return codec{words: (bits + 63) / 64, capacity: m.Net.Capacity, dirBits: uint(m.Net.Capacity) * segBits, reorder: m.Net.Reorder, reuseISN: m.ReuseISN}
 }
 
 type bitWriter struct {
@@ -339,6 +341,16 @@ func (c *codec) pack(p *packedWorld, out *[maxWords]uint64) {
 		uint64(p.lost&7)<<(2*endpointBits) | uint64(p.dup&7)<<(2*endpointBits+3)
 	b := bitWriter{w: out, pos: 2*endpointBits + 6}
 	for d := range p.seg {
+		if c.dirBits <= 64 {
+			// A direction's slots fit one word: gather them, then write
+			// once.
+			var v uint64
+			for i := 0; i < int(p.n[d]); i++ {
+				v |= uint64(p.seg[d][i]) << (segBits * uint(i))
+			}
+			b.put(v, c.dirBits)
+			continue
+		}
 		for i := 0; i < int(p.n[d]); i++ {
 			b.put(uint64(p.seg[d][i]), segBits)
 		}
@@ -355,9 +367,18 @@ func (c *codec) unpack(in *[maxWords]uint64, p *packedWorld) {
 	p.dup = uint8(in[0] >> (2*endpointBits + 3) & 7)
 	b := bitReader{w: in, pos: 2*endpointBits + 6}
 	for d := range p.seg {
+		if c.dirBits <= 64 {
+			v := b.get(c.dirBits)
+			for ; v != 0; v >>= segBits {
+				if code := uint16(v & (1<<segBits - 1)); code&7 != 0 {
+					p.seg[d][p.n[d]] = code
+					p.n[d]++
+				}
+			}
+			continue
+		}
 		for i := 0; i < c.capacity; i++ {
-			v := b.get(segBits)
-			if v&7 != 0 {
+			if v := b.get(segBits); v&7 != 0 {
 				p.seg[d][p.n[d]] = uint16(v)
 				p.n[d]++
 			}
