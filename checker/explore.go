@@ -403,9 +403,13 @@ func (e *explorer) add(mv *move, np *packedWorld) {
 		e.mc.fail(fmt.Errorf("a state has more than %d successors", math.MaxUint8+1))
 		return
 	}
-	b.items = append(b.items, pending{row: mv.row})
+	if c == cap(b.items) {
+		b.items = append(b.items, pending{})
+	}
+	b.items = b.items[:c+1]
 	p := &b.items[c]
-	e.mc.codec.pack(np, &p.key)
+	p.row = mv.row
+	e.mc.codec.pack(np, &p.key) // sets every word of the key
 	if e.stepPreds {
 		e.checkStep(b, c, mv, &p.key)
 	}
@@ -416,10 +420,7 @@ func (e *explorer) add(mv *move, np *packedWorld) {
 // probe reads the slots a batch's successors probe first, fetched by
 // expand, and asks the processor to fetch the states whose tags match.
 func (e *explorer) probe(b *batch) {
-	b.addrs = b.addrs[:0]
-	for i := range b.items {
-		b.addrs = e.st.stateAddrs(b.items[i].h, b.addrs)
-	}
+	b.addrs = e.st.stateAddrs(b.items, b.addrs[:0])
 	prefetch(b.addrs)
 }
 

@@ -126,27 +126,32 @@ func (s *store) slotAddr(h uint64) uintptr {
 	return uintptr(unsafe.Pointer(&s.slots[h&s.mask]))
 }
 
-// stateAddrs appends to addrs, in exact mode, the addresses of the stored
-// states whose slots a lookup of hash h will compare, as far as the cache
-// line that slotAddr fetched reaches: the states those slots point at are
-// the next misses the lookup would take.
-func (s *store) stateAddrs(h uint64, addrs []uintptr) []uintptr {
+// stateAddrs appends to addrs, in exact mode, the address of the stored
+// state each lookup of the batch will compare first: the one its probe
+// sequence's first tag match points at, as far as the cache line that
+// slotAddr fetched reaches. That state is the next miss the lookup would
+// take. A false tag match (one in 2^tag bits) only costs a wasted fetch.
+func (s *store) stateAddrs(batch []pending, addrs []uintptr) []uintptr {
 	if s.fingerprint {
 		return addrs
 	}
-	tag := s.tag(h)
 	idxMask := uint32(1)<<s.idxBits - 1
 	const lineSlots = 16 // 4-byte slots in a 64-byte cache line
-	i := h & s.mask
-	end := min(i|(lineSlots-1), s.mask)
-	for ; i <= end; i++ {
-		v := s.slots[i]
-		if v == 0 {
-			break
-		}
-		if v&^idxMask == tag {
-			j := int(v&idxMask - 1)
-			addrs = append(addrs, uintptr(unsafe.Pointer(&s.chunks[j>>chunkShift][(j&chunkMask)*s.words])))
+	for b := range batch {
+		h := batch[b].h
+		tag := s.tag(h)
+		i := h & s.mask
+		end := min(i|(lineSlots-1), s.mask)
+		for ; i <= end; i++ {
+			v := s.slots[i]
+			if v == 0 {
+				break
+			}
+			if v&^idxMask == tag {
+				j := int(v&idxMask - 1)
+				addrs = append(addrs, uintptr(unsafe.Pointer(&s.chunks[j>>chunkShift][(j&chunkMask)*s.words])))
+				break
+			}
 		}
 	}
 	return addrs

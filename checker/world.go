@@ -298,7 +298,8 @@ func (c *codec) unpackEndpoint(v uint32, e *Endpoint) {
 
 // packedWorld is a world as successor generation works on it: each
 // endpoint's fields packed as the encoding lays them out, and the segments
-// in flight as their codes, in canonical order.
+// in flight as their codes, in canonical order. Slots past a channel's n
+// segments hold 0.
 type packedWorld struct {
 	ep        [2]uint32
 	lost, dup uint8
@@ -344,8 +345,10 @@ func (c *codec) pack(p *packedWorld, out *[maxWords]uint64) {
 		if c.dirBits <= 64 {
 			// A direction's slots fit one word: gather them, then write
 			// once.
+			// Unused slots hold 0, so every slot can be packed: a loop
+			// of the model's fixed length, whose branch predicts well.
 			var v uint64
-			for i := 0; i < int(p.n[d]); i++ {
+			for i := 0; i < c.capacity; i++ {
 				v |= uint64(p.seg[d][i]) << (segBits * uint(i))
 			}
 			b.put(v, c.dirBits)
