@@ -170,6 +170,15 @@ func transitionLabel(t *Transition) label {
 	return l
 }
 
+// moveLabel is transitionLabel of the transition mv describes.
+func moveLabel(mv *move) label {
+	t := Transition{Action: mv.action, Actor: mv.actor}
+	if mv.action == ActDeliver {
+		t.Seg = decodeSeg(uint64(mv.seg))
+	}
+	return transitionLabel(&t)
+}
+
 // fairnessMasks turns assumptions into label masks. A pair under strong
 // fairness is dropped from the weak mask, since strong fairness implies
 // weak fairness.
@@ -864,8 +873,27 @@ func buildLivenessGraph(e *explorer, preds []func(*World) bool) (*lgraph, []stat
 	}
 	var key, k [maxWords]uint64
 	var w World
+	var p packedWorld
+	var buf expandBuf
 	missing := false
-	for i := 0; i < n; i++ {
+	var sent label // kinds sent and dropped at once, per receiving side
+	var i int
+	edge := func(mv *move, np *packedWorld) {
+		for _, d := range mv.droppedCodes() {
+			sent |= deliveryBit(mv.actor.Peer(), uint8(d&7))
+		}
+		e.mc.codec.pack(np, &k)
+		idx, ok := e.st.lookup(&k)
+		if !ok {
+			missing = true
+			return
+		}
+		l := moveLabel(mv)
+		g.tgt = append(g.tgt, uint32(idx))
+		g.lab = append(g.lab, l)
+		g.en[i] |= l
+	}
+	for i = 0; i < n; i++ {
 		if i&4095 == 0 && e.opt.MaxTime > 0 && time.Since(e.start) >= e.opt.MaxTime {
 			return nil, nil, "time", nil
 		}
@@ -876,24 +904,9 @@ func buildLivenessGraph(e *explorer, preds []func(*World) bool) (*lgraph, []stat
 				predBits[j].set(uint32(i))
 			}
 		}
-		var sent label // kinds sent and dropped at once, per receiving side
-		e.mc.successors(&w, func(t *Transition, nw *World) {
-			for _, d := range t.DroppedSegments() {
-				if kd := kindOf[d.Flags&31]; kd != 0xff {
-					sent |= deliveryBit(t.Actor.Peer(), kd)
-				}
-			}
-			e.mc.codec.encode(nw, &k)
-			idx, ok := e.st.lookup(&k)
-			if !ok {
-				missing = true
-				return
-			}
-			l := transitionLabel(t)
-			g.tgt = append(g.tgt, uint32(idx))
-			g.lab = append(g.lab, l)
-			g.en[i] |= l
-		})
+		sent = 0
+		e.mc.codec.unpack(&key, &p)
+		e.mc.expand(&p, &buf, edge)
 		g.en[i] |= inFlightKinds(&w, g.en[i], sent)
 		if missing || e.mc.err != nil {
 			return nil, nil, "", errors.Join(errors.New("checker: liveness: a successor of a stored state is not in the store; the search and successor generation disagree"), e.mc.err)

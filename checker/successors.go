@@ -144,6 +144,19 @@ type move struct {
 	// dropped is how many of the segments sent the network dropped
 	// because their channel was full.
 	dropped uint8
+	// ef is the actor's step, for a user call, timeout or delivery. It
+	// points into the effect memo, so it is valid only during emit.
+	ef *effect
+}
+
+// droppedCodes returns the codes of the segments sent that the network
+// dropped because their channel was full: the last ones sent. The slice is
+// valid only during emit.
+func (mv *move) droppedCodes() []uint16 {
+	if mv.ef == nil || mv.dropped == 0 {
+		return nil
+	}
+	return mv.ef.out[mv.ef.nout-mv.dropped : mv.ef.nout]
 }
 
 // successors calls emit for every transition enabled in w, in a fixed
@@ -343,7 +356,7 @@ func (mc *machine) call(p *packedWorld, s Side, act Action, k spec.EventKind, mv
 	if ef.same && ef.nout == 0 && act == ActTimeout {
 		return // a timer that changes nothing is not a step
 	}
-	*mv = move{action: act, actor: s, call: k, row: ef.row}
+	*mv = move{action: act, actor: s, call: k, row: ef.row, ef: ef}
 	switch k {
 	case spec.OpenActive, spec.OpenPassive:
 		ep |= bitOpened
@@ -376,7 +389,7 @@ func (mc *machine) deliver(p *packedWorld, from Side, i int, mv *move, next *pac
 	if ef.refused {
 		return
 	}
-	*mv = move{action: ActDeliver, actor: to, seg: code, row: ef.row}
+	*mv = move{action: ActDeliver, actor: to, seg: code, row: ef.row, ef: ef}
 	if !mc.apply(next, to, ef, false, mv) {
 		return
 	}
