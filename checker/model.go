@@ -162,12 +162,14 @@ func Reference() Model {
 	}
 }
 
-// Larger is the reference model with data: each user also sends a byte of
-// text, so segments carry text, acknowledgments of it and half-closes.
+// Larger is the second benchmark configuration of issue 3: the reference
+// model in which the client may also abort, so a RST may meet the server
+// in any state and the reopen may follow a reset (106,628,095 states).
+// Adding a byte of text instead makes a space of hundreds of millions of
+// states, too large for a routine benchmark.
 func Larger() Model {
 	m := Reference()
 	m.Name = "larger"
-	m.A.Send, m.B.Send = true, true
-	m.Net.LossBudget = 2
+	m.A.Abort = true
 	return m
 }

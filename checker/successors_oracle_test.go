@@ -272,14 +272,19 @@ func refCanon(c *codec, w *World) {
 
 // TestPackedGeneratorMatchesOracle checks the packed successor generator
 // against refSuccessors state by state: on every test model and on the
-// reference and larger models (cut short), each reachable state must have
-// the same transitions, in the same order, to the same worlds, and the
-// same transitions held back by a full channel.
+// reference, larger and data models (cut short), each reachable state
+// must have the same transitions, in the same order, to the same worlds,
+// and the same transitions held back by a full channel.
 func TestPackedGeneratorMatchesOracle(t *testing.T) {
-	models := append(testModels(), Reference(), Larger(), lossyForever())
+	// data is the reference model with a byte of text each way.
+	data := Reference()
+	data.Name = "reference-data"
+	data.A.Send, data.B.Send = true, true
+	data.Net.LossBudget = 2
+	models := append(testModels(), Reference(), Larger(), data, lossyForever())
 	for _, v := range []string{"rfc793", "rfc1337", "linux"} {
-		m := Larger()
-		m.Name, m.Table = "larger-"+v, mustVariant(v)
+		m := data
+		m.Name, m.Table = "data-"+v, mustVariant(v)
 		m.A.Abort, m.B.Crash, m.Net.Duplicates = true, true, 1
 		models = append(models, m)
 	}
