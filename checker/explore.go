@@ -48,6 +48,9 @@ type Options struct {
 	// search, and once at the end.
 	Progress      func(Progress)
 	ProgressEvery time.Duration
+	// unpipelined turns the BFS pipeline off, so that tests can check
+	// that it changes nothing.
+	unpipelined bool
 }
 
 // Progress is a snapshot of a running search.
@@ -198,11 +201,11 @@ func newExplorer(m *Model, props []Property, opt Options) *explorer {
 
 // run performs the safety search.
 //
-// A breadth-first search is pipelined over three states: while it
-// generates the successors of one state, the processor fetches the
-// visited-set slots of the previous state's successors, and the states
-// those slots point at for the one before, which is then inserted. The
-// lookups are memory-bound, and the pipeline lets their cache misses
+// A breadth-first search is pipelined: expanding a state asks the
+// processor to fetch the visited-set slots its successors will probe; two
+// expansions later, probe reads those slots and asks for the stored states
+// they point at; two expansions after that, the successors are inserted.
+// The lookups are memory-bound, and the pipeline lets their cache misses
 // overlap with the work of generating successors instead of waiting on
 // them. States are inserted in exactly the order an unpipelined search
 // inserts them, and every verdict, trace and statistic is the same: the
@@ -224,11 +227,15 @@ func (e *explorer) run() {
 	e.exhaustive = len(e.props) == 0 || hasLiveness(e.props)
 	e.pendingDecision = make([]bool, len(e.props))
 	e.emit = e.add
-	lag := 4
-	if e.opt.Strategy == DFS {
+	// lag is how many expanded states wait for their inserts; probeAt is
+	// how far from the newest one a batch is probed.
+	lag, probeAt := 4, 3
+	if e.opt.Strategy == DFS || e.opt.unpipelined {
 		// Depth-first order takes the newest state next, so its successors
 		// must be inserted before the next state is chosen.
 		lag = 0
+	}
+	if e.opt.Strategy == DFS {
 		e.stack = append(e.stack, stackEntry{0, 0})
 	}
 	var pipe []*batch
@@ -310,8 +317,8 @@ func (e *explorer) run() {
 			return
 		}
 		pipe = append(pipe, b)
-		if n := len(pipe); n >= 3 {
-			e.probe(pipe[n-3])
+		if n := len(pipe); n >= probeAt {
+			e.probe(pipe[n-probeAt])
 		} else if lag == 0 {
 			e.probe(b)
 		}

@@ -275,3 +275,43 @@ func TestEncodingRoundTrip(t *testing.T) {
 		require.Greater(t, seen, 10, m.Name)
 	}
 }
+
+// TestPipelineChangesNothing checks the pipelined breadth-first search
+// against the same search with the pipeline off: the same verdicts,
+// messages, traces, statistics and coverage, for complete searches and for
+// searches a states bound cuts short, where the pipeline has expanded
+// states an unpipelined search never reaches.
+func TestPipelineChangesNothing(t *testing.T) {
+	props := []Property{
+		{Name: "B-never-established", Kind: Invariant, Pred: func(w *World) bool { return w.E[B].TCB.State != spec.Established }},
+		{Name: "no-RST-sent", Kind: StepInvariant, Step: func(_ *World, tr *Transition, _ *World) bool {
+			for _, g := range tr.Sent() {
+				if g.Flags.Has(spec.RST) {
+					return false
+				}
+			}
+			return true
+		}},
+		{Name: "no-deadlock", Kind: DeadlockFree},
+		{Name: "both-closed-again", Kind: Reachable, Pred: func(w *World) bool {
+			return w.E[A].Closed && w.E[B].Closed && w.E[A].TCB.State == spec.Closed && w.E[B].TCB.State == spec.Closed
+		}},
+	}
+	for _, m := range testModels() {
+		for _, bound := range []int{0, 7, 60, 500} {
+			for _, p := range [][]Property{nil, props, props[1:2]} {
+				opt := Options{MaxStates: bound}
+				piped, err := Check(m, p, opt)
+				require.NoError(t, err)
+				opt.unpipelined = true
+				plain, err := Check(m, p, opt)
+				require.NoError(t, err)
+				piped.Stats.Elapsed, plain.Stats.Elapsed = 0, 0
+				piped.Stats.StatesPerSecond, plain.Stats.StatesPerSecond = 0, 0
+				require.Equal(t, plain.Stats, piped.Stats, "%s, bound %d, %d properties", m.Name, bound, len(p))
+				require.Equal(t, plain.Coverage, piped.Coverage)
+				require.Equal(t, plain.Outcomes, piped.Outcomes)
+			}
+		}
+	}
+}
