@@ -99,8 +99,8 @@ func writeText(w io.Writer, rep *runReport, o *formatOptions) error {
 	if len(rep.Stats) > 0 {
 		fmt.Fprintln(w)
 		for _, s := range rep.Stats {
-			fmt.Fprintf(w, "stats %s (%s): %d states, %d transitions, %d generated, depth %d, %s, memory %s, elapsed %s, %.0f states/s",
-				s.Model, s.Variant, s.Distinct, s.Transitions, s.Generated, s.Depth, s.Strategy, byteSize(s.StoreBytes),
+			fmt.Fprintf(w, "stats %s (%s): %d states, %d transitions, %d generated, depth %d, %s, memory %s (%.1f bytes/state), elapsed %s, %.0f states/s",
+				s.Model, s.Variant, s.Distinct, s.Transitions, s.Generated, s.Depth, s.Strategy, byteSize(s.StoreBytes), s.BytesPerState,
 				time.Duration(s.ElapsedSeconds*float64(time.Second)).Round(time.Millisecond), s.StatesPerSecond)
 			if s.Bound != "" {
 				fmt.Fprintf(w, ", cut by the %s bound", s.Bound)

@@ -27,10 +27,11 @@ func runCmd(t *testing.T, stdin string, args ...string) (stdout, stderr string, 
 // timings match what changes from run to run (times, rates and memory)
 // in output with --stats, so that it can be compared with a golden file.
 var timings = []*regexp.Regexp{
-	regexp.MustCompile(`("(?:elapsed_seconds|states_per_second|store_bytes)": )[0-9.e+-]+()`),
+	regexp.MustCompile(`("(?:elapsed_seconds|states_per_second|store_bytes|bytes_per_state)": )[0-9.e+-]+()`),
 	regexp.MustCompile(`( time=")[0-9.]+(")`),
 	regexp.MustCompile(`(elapsed )[0-9.]+[µnm]?s`),
 	regexp.MustCompile(`(memory )[0-9.]+ [KMG]?i?B`),
+	regexp.MustCompile(`(\()[0-9.]+( bytes/state\))`),
 	regexp.MustCompile(`()[0-9]+( states/s)`),
 }
 

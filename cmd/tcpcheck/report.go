@@ -55,6 +55,7 @@ type modelStats struct {
 	Depth           int     `json:"depth"`
 	Bound           string  `json:"bound,omitempty"`
 	StoreBytes      int64   `json:"store_bytes"`
+	BytesPerState   float64 `json:"bytes_per_state"`
 	ElapsedSeconds  float64 `json:"elapsed_seconds"`
 	StatesPerSecond float64 `json:"states_per_second"`
 	OmissionBound   float64 `json:"omission_bound,omitempty"`
@@ -148,7 +149,7 @@ func buildReport(s *properties.Suite, results []properties.Result, variant strin
 			rep.Stats = append(rep.Stats, modelStats{
 				Model: pr.Model, Variant: pr.Variant, Strategy: st.Strategy, Fingerprint: st.Fingerprint,
 				Generated: st.Generated, Distinct: st.Distinct, Transitions: st.Transitions, Depth: st.Depth,
-				Bound: st.Bound, StoreBytes: st.StoreBytes, ElapsedSeconds: st.Elapsed.Seconds(),
+				Bound: st.Bound, StoreBytes: st.StoreBytes, BytesPerState: st.BytesPerState, ElapsedSeconds: st.Elapsed.Seconds(),
 				StatesPerSecond: st.StatesPerSecond, OmissionBound: st.OmissionBound,
 			})
 		}
