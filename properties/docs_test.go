@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tcpcheck/tcpcheck/checker"
 )
 
 // TestGuideExamples loads and runs every example of the authoring guide
@@ -41,4 +43,23 @@ func TestGuideExamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReferenceModelFile checks that docs/reference-model.yaml, which the
+// README offers for the CLI's figures, describes the checker's reference
+// model: the benchmark and the CLI measure the same search.
+func TestReferenceModelFile(t *testing.T) {
+	s, err := Load([]string{"../docs/reference-model.yaml"})
+	require.NoError(t, err)
+	var got *checker.Model
+	for _, m := range s.Models {
+		if m.Name == "reference" {
+			got = &m.Model
+		}
+	}
+	require.NotNil(t, got, "the file defines the model reference")
+	want := checker.Reference()
+	require.Equal(t, want.Table.Name(), got.Table.Name())
+	got.Table, want.Table = nil, nil
+	require.Equal(t, want, *got)
 }
