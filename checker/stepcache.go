@@ -2,10 +2,10 @@ package checker
 
 import "github.com/tcpcheck/tcpcheck/spec"
 
-// stepCache memoises spec.Table.Step for one machine. Step is pure, and a
-// search meets only a few thousand distinct (TCB, input) pairs while
-// calling it hundreds of millions of times; a direct-mapped table of
-// recent results small enough for the L2 cache answers most calls.
+// stepCache memoises spec.Table.Step for describe, which rebuilds the
+// Transition of every step a trace, an enabled-transition report or a
+// step invariant looks at; a direct-mapped table of recent results small
+// enough for the L2 cache answers most calls.
 type stepCache struct {
 	keys    [stepCacheSize]uint64
 	results [stepCacheSize]spec.Result
@@ -13,22 +13,27 @@ type stepCache struct {
 
 const stepCacheSize = 1 << 12
 
-// stepKey packs a TCB and an input into 64 bits, or reports that they do
-// not fit (then the call is not cached). Bit 63 marks a used entry.
+// memoKey packs a step's input into 64 bits: the TCB's fields (packTCB),
+// its ISN epoch, the event kind and, for an arrival, the segment's code.
+// Bit 63 marks a used entry.
+func memoKey(tcb uint32, epoch uint8, k spec.EventKind, seg uint64) uint64 {
+	return uint64(tcb) | uint64(epoch)<<18 | uint64(k)<<20 | seg<<24 | 1<<63
+}
+
+// stepKey is memoKey of a TCB and an input, or reports that they do not
+// fit it (then the call is not cached).
 func stepKey(t *spec.TCB, in *spec.Input) (uint64, bool) {
 	if t.SndUna > 3 || t.SndNxt > 3 || t.RcvNxt > 3 || t.Retries > 3 || t.Epoch > 3 || t.IRSEpoch > 3 || in.Kind > 15 {
 		return 0, false
 	}
-	k := uint64(t.State) | b2u(t.Passive)<<4 | uint64(t.Epoch)<<5 | uint64(t.SndUna)<<7 | uint64(t.SndNxt)<<9 |
-		b2u(t.DataSent)<<11 | b2u(t.DataQueued)<<12 | b2u(t.ClosePending)<<13 | uint64(t.IRSEpoch)<<14 |
-		uint64(t.RcvNxt)<<16 | uint64(t.Retries)<<18 | uint64(in.Kind)<<20
+	var seg uint64
 	if in.Kind == spec.Arrive {
 		if !encodable(in.Seg) {
 			return 0, false
 		}
-		k |= encodeSeg(in.Seg) << 24
+		seg = encodeSeg(in.Seg)
 	}
-	return k | 1<<63, true
+	return memoKey(packTCB(t), t.Epoch, in.Kind, seg), true
 }
 
 // step returns table.Step(t, in), from the cache when it can.
@@ -83,7 +88,7 @@ type effectCache struct {
 // spec.Arrive, of the arrival of the segment with code seg.
 func (mc *machine) effect(ep uint32, k spec.EventKind, seg uint16) *effect {
 	epoch := mc.codec.epoch(uint8(ep >> epIncarnation & 3))
-	key := uint64(ep&tcbMask) | uint64(epoch)<<18 | uint64(k)<<20 | uint64(seg)<<24 | 1<<63
+	key := memoKey(ep&tcbMask, epoch, k, uint64(seg))
 	e := &mc.effects.entries[(key^key>>11^key>>23)&(stepCacheSize-1)]
 	if e.key == key {
 		return e
