@@ -103,13 +103,20 @@ const (
 	// a duplicate). It is outside the window, save for the SYN,ACK of a
 	// simultaneous open (RFC 9293 Figure 7 line 6, RFC 1122 4.2.2.10).
 	SeqIRS
-	// SeqOutside: not acceptable: an old duplicate, or a segment of another
-	// incarnation of the connection.
+	// SeqOutside: not acceptable, below the window: an old duplicate of
+	// this incarnation, or a number of an earlier one (an older epoch: the
+	// ISN clock put every earlier incarnation's numbers below this one's).
 	SeqOutside
+	// SeqBeyond: not acceptable, above the window: a number of a later
+	// incarnation of the peer (a newer epoch). RFC 9293 treats it as any
+	// other unacceptable segment; Linux's TIME-WAIT takes a SYN here as a
+	// new connection attempt (tcp_timewait_state_process: after(seq,
+	// rcv_nxt)).
+	SeqBeyond
 	numSeqClasses
 )
 
-var seqNames = [...]string{"unchecked", "in-order", "ahead", "irs", "outside"}
+var seqNames = [...]string{"unchecked", "in-order", "ahead", "irs", "outside", "beyond"}
 
 // String names the class.
 func (c SeqClass) String() string {
@@ -118,6 +125,9 @@ func (c SeqClass) String() string {
 	}
 	return fmt.Sprintf("SeqClass(%d)", uint8(c))
 }
+
+// SeqClassNames lists the sequence classes' names, in order.
+func SeqClassNames() []string { return append([]string(nil), seqNames[:]...) }
 
 // AckClass classifies an arriving segment's acknowledgment number, as the
 // ACK checks of RFC 9293 section 3.10.7 do.
@@ -134,17 +144,23 @@ const (
 	// AckOfFIN: acceptable, and it acknowledges our FIN (SEG.ACK = SND.NXT
 	// with our FIN sent).
 	AckOfFIN
-	// AckDuplicate: SEG.ACK =< SND.UNA; it acknowledges nothing new
-	// (RFC 1122 4.2.2.20 (g) restored the "=").
+	// AckDuplicate: SEG.ACK =< SND.UNA within this incarnation's numbers;
+	// it acknowledges nothing new (RFC 1122 4.2.2.20 (g) restored the "=").
 	AckDuplicate
+	// AckOld: SEG.ACK < SND.UNA - MAX.SND.WND: an acknowledgment of an
+	// earlier incarnation's numbers (an older epoch), far below anything
+	// this one sent. RFC 9293 3.10.7.4 files it with the duplicates ("it
+	// can be ignored") and goes on processing the segment; RFC 5961
+	// section 5 (MAY-12) makes it unacceptable: send an ACK and drop it.
+	AckOld
 	// AckUnacceptable: it acknowledges something never sent: SEG.ACK >
-	// SND.NXT, SEG.ACK =< ISS in SYN-SENT, any ACK in CLOSED or LISTEN, or
-	// a number of another incarnation's sequence space.
+	// SND.NXT (which is where a later incarnation's numbers lie), SEG.ACK
+	// =< ISS in SYN-SENT, or any ACK in CLOSED or LISTEN.
 	AckUnacceptable
 	numAckClasses
 )
 
-var ackNames = [...]string{"none", "of-SYN", "of-data", "of-FIN", "duplicate", "unacceptable"}
+var ackNames = [...]string{"none", "of-SYN", "of-data", "of-FIN", "duplicate", "old", "unacceptable"}
 
 // String names the class.
 func (c AckClass) String() string {
@@ -154,9 +170,18 @@ func (c AckClass) String() string {
 	return fmt.Sprintf("AckClass(%d)", uint8(c))
 }
 
-// Acceptable reports whether the acknowledgment may be processed: it is
-// set and acknowledges nothing that was never sent.
-func (c AckClass) Acceptable() bool { return c >= AckOfSYN && c <= AckDuplicate }
+// AckClassNames lists the acknowledgment classes' names, in order.
+func AckClassNames() []string { return append([]string(nil), ackNames[:]...) }
+
+// Acceptable reports whether the acknowledgment may be processed under
+// RFC 9293: it is set and acknowledges nothing that was never sent. An old
+// acknowledgment is acceptable here, as a duplicate; RFC 5961's check is a
+// variant's row, not a class.
+func (c AckClass) Acceptable() bool { return c >= AckOfSYN && c <= AckOld }
+
+// New reports whether the acknowledgment acknowledges something not
+// acknowledged before (SND.UNA < SEG.ACK =< SND.NXT), so SND.UNA advances.
+func (c AckClass) New() bool { return c >= AckOfSYN && c <= AckOfFIN }
 
 // Event is an event as the transition table sees it: a kind and, for an
 // arrival, the segment's flags and the classes of its numbers relative to

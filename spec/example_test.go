@@ -75,7 +75,7 @@ func ExampleTable_Apply() {
 	_, err = spec.Default().Apply(spec.Overlay{Remove: []string{"CLOSED/rcv-akc"}})
 	fmt.Println(err)
 	// Output:
-	// table mute is not total: 200 events of CLOSED have no row, the first CLOSED on rcv ACK [ack of-SYN] (passive=false, text queued=false, CLOSE queued=false)
+	// table mute is not total: 288 events of CLOSED have no row, the first CLOSED on rcv ACK [ack of-SYN] (passive=false, text queued=false, CLOSE queued=false)
 	// cannot remove row "CLOSED/rcv-akc": no such row (did you mean "CLOSED/rcv-ack"?)
 }
 

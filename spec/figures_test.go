@@ -519,11 +519,11 @@ func (d *driver) number(q spec.Seq) string {
 
 // format renders a segment in the notation of RFC 9293 section 3.5. With a
 // numeric numbering it is spec.Numbering.Format, which it checks; but the
-// SEQ of a RST,ACK is the literal 0 of <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
-// <CTL=RST,ACK>, which belongs to no epoch.
+// SEQ of a CLOSED endpoint's RST,ACK is the literal 0 of
+// <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, which belongs to no epoch.
 func (d *driver) format(s spec.Segment) string {
 	var b strings.Builder
-	if s.Flags&^spec.Data == spec.RST|spec.ACK {
+	if s.IsResetReply() {
 		b.WriteString("<SEQ=0>")
 	} else {
 		fmt.Fprintf(&b, "<SEQ=%s>", d.number(s.Seq))
@@ -538,7 +538,7 @@ func (d *driver) format(s spec.Segment) string {
 		b.WriteString("<DATA>")
 	}
 	out := b.String()
-	if n, ok := d.numbering(); ok && s.Flags&^spec.Data != spec.RST|spec.ACK {
+	if n, ok := d.numbering(); ok && !s.IsResetReply() {
 		require.Equal(d.t, n.Format(s), out)
 	}
 	return out

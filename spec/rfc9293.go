@@ -25,13 +25,13 @@ var (
 	inWindow      = SeqsOf(SeqInOrder, SeqAhead)
 	inOrder       = SeqsOf(SeqInOrder)
 	ahead         = SeqsOf(SeqAhead)
-	notAcceptable = SeqsOf(SeqUnchecked, SeqIRS, SeqOutside)
-	okAck         = AcksOf(AckOfSYN, AckOfData, AckOfFIN, AckDuplicate)
-	notOfFIN      = AcksOf(AckOfSYN, AckOfData, AckDuplicate)
+	notAcceptable = SeqsOf(SeqUnchecked, SeqIRS, SeqOutside, SeqBeyond)
+	okAck         = AcksOf(AckOfSYN, AckOfData, AckOfFIN, AckDuplicate, AckOld)
+	notOfFIN      = AcksOf(AckOfSYN, AckOfData, AckDuplicate, AckOld)
 	ofFIN         = AcksOf(AckOfFIN)
 	ofSYN         = AcksOf(AckOfSYN)
 	badAck        = AcksOf(AckUnacceptable)
-	notOfSYN      = AcksOf(AckOfData, AckOfFIN, AckDuplicate, AckUnacceptable)
+	notOfSYN      = AcksOf(AckOfData, AckOfFIN, AckDuplicate, AckOld, AckUnacceptable)
 	textOrFIN     = Data | FIN
 )
 
@@ -142,8 +142,9 @@ func rfc9293Rows() []Row {
 			Note: "From an active OPEN: \"connection refused\"."},
 		Row{ID: "SYN-RECEIVED/rcv-syn-passive", From: SynReceived, On: rcv(SYN, RST, inWindow, 0), Guard: IfPassive, To: Listen, Timer: StopAll, Cite: citeOther,
 			Note: "A SYN in the window, from a passive OPEN: return to LISTEN."},
-		Row{ID: "SYN-RECEIVED/rcv-syn-active", From: SynReceived, On: rcv(SYN, RST, inWindow, 0), Guard: IfActive, To: SynReceived, Send: outs(OutACK), Cite: citeOther + "; RFC 5961 4",
-			Note: "From an active OPEN, a SYN is handled as in the synchronized states: send a challenge ACK."},
+		Row{ID: "SYN-RECEIVED/rcv-syn-active", From: SynReceived, On: rcv(SYN, RST, inWindow, 0), Guard: IfActive, To: Closed, Send: outs(OutRST),
+			Timer: StopAll, Tell: NoticeReset, Cite: citeOther + " (fourth check, without RFC 5961)",
+			Note: "From an active OPEN, a SYN is handled as in the synchronized states: in the window it is an error; send a reset and delete the TCB."},
 	)
 	add(aheadCheck(SynReceived))
 	add(
@@ -358,8 +359,9 @@ func resetAndSYN(s State) []Row {
 	}
 	return []Row{
 		rst,
-		{ID: s.String() + "/rcv-syn", From: s, On: rcv(SYN, RST, inWindow, 0), To: s, Send: outs(OutACK), Cite: citeOther + "; RFC 5961 4",
-			Note: "A SYN in a synchronized state gets a challenge ACK and is dropped."},
+		{ID: s.String() + "/rcv-syn", From: s, On: rcv(SYN, RST, inWindow, 0), To: Closed, Send: outs(OutRST), Timer: StopAll, Tell: NoticeReset,
+			Cite: citeOther + " (fourth check, without RFC 5961)",
+			Note: "RFC 9293 keeps RFC 793's rule for stacks without RFC 5961 (whose challenge ACK is variant rfc5961): a SYN in the window is an error; send a reset, tell the user \"connection reset\", delete the TCB. A SYN outside the window got an ACK at the first check."},
 	}
 }
 

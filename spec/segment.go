@@ -108,6 +108,12 @@ type Segment struct {
 	Ack   Seq // meaningful only when Flags has ACK
 }
 
+// IsResetReply reports whether the segment is the RST,ACK that a CLOSED
+// endpoint sends for a segment without ACK: <SEQ=0><ACK=SEG.SEQ+SEG.LEN>.
+// Its SEQ is the zero Seq. A RST,ACK that a TCB sends (Linux's ABORT)
+// carries SND.NXT, which lies past the ISN, so the two never meet.
+func (s Segment) IsResetReply() bool { return s.Flags&^Data == RST|ACK && s.Seq == Seq{} }
+
 // Len is SEG.LEN: the sequence space the segment occupies, counting SYN
 // and FIN (RFC 9293 section 3.4).
 func (s Segment) Len() uint8 {
@@ -166,7 +172,7 @@ func (n Numbering) Format(s Segment) string {
 // endpoints need.
 func FormatBetween(s Segment, sender, receiver Numbering) string {
 	var b strings.Builder
-	if s.Flags&^Data == RST|ACK {
+	if s.IsResetReply() {
 		// <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>: the reply of a
 		// TCB-less endpoint has no sequence space to count in.
 		b.WriteString("<SEQ=0>")

@@ -243,7 +243,7 @@ func TestEventString(t *testing.T) {
 func TestAckClassAcceptable(t *testing.T) {
 	want := map[spec.AckClass]bool{
 		spec.AckNone: false, spec.AckOfSYN: true, spec.AckOfData: true,
-		spec.AckOfFIN: true, spec.AckDuplicate: true, spec.AckUnacceptable: false,
+		spec.AckOfFIN: true, spec.AckDuplicate: true, spec.AckOld: true, spec.AckUnacceptable: false,
 	}
 	for c, w := range want {
 		require.Equal(t, w, c.Acceptable(), "%s", c)
@@ -252,10 +252,10 @@ func TestAckClassAcceptable(t *testing.T) {
 
 func TestAllEvents(t *testing.T) {
 	all := spec.AllEvents()
-	// Nine kinds other than arrival; 16 flag sets without ACK times five
-	// sequence classes; 16 with ACK times five sequence classes times the
-	// five acknowledgment classes other than "none".
-	require.Len(t, all, 9+16*5+16*5*5)
+	// Nine kinds other than arrival; 16 flag sets without ACK times six
+	// sequence classes; 16 with ACK times six sequence classes times the
+	// six acknowledgment classes other than "none".
+	require.Len(t, all, 9+16*6+16*6*6)
 	seen := map[spec.Event]bool{}
 	for _, e := range all {
 		require.False(t, seen[e], "%s listed twice", e)
@@ -306,12 +306,14 @@ func TestClassifySeq(t *testing.T) {
 		{"next expected, RST", est, seg(spec.RST, irs, 1), spec.SeqInOrder},
 		{"one ahead", est, seg(spec.FIN, irs, 2), spec.SeqAhead},
 		{"last in window", est, seg(spec.Data, irs, 4), spec.SeqAhead},
-		{"past the window", est, seg(spec.Data, irs, 5), spec.SeqOutside},
+		{"past the window", est, seg(spec.Data, irs, 5), spec.SeqBeyond},
 		{"the peer's SYN again", est, seg(spec.SYN, irs, 0), spec.SeqIRS},
 		{"the peer's SYN,ACK again", synRcvd, seg(spec.SYN|spec.ACK, irs, 0), spec.SeqIRS},
 		{"IRS without SYN is old", est, seg(spec.ACK, irs, 0), spec.SeqOutside},
-		{"another incarnation", est, seg(spec.SYN, other, 1), spec.SeqOutside},
-		{"another incarnation's ISN", est, seg(spec.SYN, other, 0), spec.SeqOutside},
+		{"a later incarnation: above the window", est, seg(spec.SYN, other, 1), spec.SeqBeyond},
+		{"a later incarnation's ISN: above the window", est, seg(spec.SYN, other, 0), spec.SeqBeyond},
+		{"an earlier incarnation: below the window", est, seg(spec.FIN|spec.ACK, irs-1, 1), spec.SeqOutside},
+		{"an earlier incarnation's ISN: below the window", est, seg(spec.SYN, irs-1, 0), spec.SeqOutside},
 		{"retransmitted FIN in TIME-WAIT", timeWait, seg(spec.FIN|spec.ACK, irs, 1), spec.SeqOutside},
 		{"in order in TIME-WAIT", timeWait, seg(spec.ACK, irs, 2), spec.SeqInOrder},
 		{"in order in SYN-RECEIVED", synRcvd, seg(spec.ACK, irs, 1), spec.SeqInOrder},
@@ -356,7 +358,8 @@ func TestClassifyAck(t *testing.T) {
 		{"SYN-SENT, acknowledges the SYN", synSent, ack(us, 1), spec.AckOfSYN},
 		{"SYN-SENT, SEG.ACK = ISS", synSent, ack(us, 0), spec.AckUnacceptable},
 		{"SYN-SENT, SEG.ACK > SND.NXT", synSent, ack(us, 2), spec.AckUnacceptable},
-		{"SYN-SENT, another incarnation (RFC 9293 Figure 9 line 4)", synSent, ack(peer, 1), spec.AckUnacceptable},
+		{"SYN-SENT, a later incarnation's number (RFC 9293 Figure 9 line 4)", synSent, ack(us+1, 1), spec.AckUnacceptable},
+		{"SYN-SENT, an earlier incarnation's number: below ISS", synSent, ack(us-1, 2), spec.AckUnacceptable},
 
 		// CLOSED and LISTEN have sent nothing.
 		{"CLOSED", spec.ClosedTCB(us), ack(us, 1), spec.AckUnacceptable},
@@ -366,10 +369,13 @@ func TestClassifyAck(t *testing.T) {
 		{"SYN-RECEIVED, acknowledges the SYN", synRcvd, ack(us, 1), spec.AckOfSYN},
 		{"SYN-RECEIVED, SEG.ACK = SND.UNA", synRcvd, ack(us, 0), spec.AckDuplicate},
 		{"SYN-RECEIVED, SEG.ACK > SND.NXT", synRcvd, ack(us, 2), spec.AckUnacceptable},
-		{"SYN-RECEIVED, another incarnation", synRcvd, ack(3, 1), spec.AckUnacceptable},
+		{"SYN-RECEIVED, a later incarnation", synRcvd, ack(us+1, 1), spec.AckUnacceptable},
+		{"SYN-RECEIVED, an earlier incarnation", synRcvd, ack(us-1, 1), spec.AckOld},
 
 		{"ESTABLISHED, nothing outstanding", est, ack(us, 1), spec.AckDuplicate},
 		{"ESTABLISHED, old ACK", est, ack(us, 0), spec.AckDuplicate},
+		{"ESTABLISHED, an earlier incarnation's ACK: a duplicate far below SND.UNA", est, ack(us-1, 3), spec.AckOld},
+		{"ESTABLISHED, a later incarnation's ACK: above SND.NXT", est, ack(us+1, 0), spec.AckUnacceptable},
 		{"ESTABLISHED, ahead of SND.NXT", est, ack(us, 2), spec.AckUnacceptable},
 		{"ESTABLISHED, acknowledges the text", estData, ack(us, 2), spec.AckOfData},
 		{"ESTABLISHED, text outstanding, duplicate", estData, ack(us, 1), spec.AckDuplicate},

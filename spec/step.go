@@ -81,11 +81,16 @@ func (t *Table) Step(tcb TCB, in Input) Result {
 	seg := in.Seg
 	n := tcb
 
+	if row.Do&OpNewTCB != 0 {
+		// The connection is replaced by a new one on the same 4-tuple,
+		// which selects a new ISS, above every number the old one used.
+		n = TCB{State: Listen, Epoch: tcb.NextEpoch(), SameISN: tcb.SameISN}
+	}
 	if row.Do&OpRecordIRS != 0 {
 		n.IRSEpoch = seg.Seq.Epoch
 		n.RcvNxt = seg.Seq.Off + 1
 	}
-	if row.Do&OpAckUpdate != 0 && res.Event.Ack.Acceptable() && res.Event.Ack != AckDuplicate {
+	if row.Do&OpAckUpdate != 0 && res.Event.Ack.New() {
 		n.SndUna = seg.Ack.Off
 		n.Retries = 0
 	}
@@ -138,6 +143,8 @@ func (t *Table) Step(tcb TCB, in Input) Result {
 			res.emit(Segment{Flags: RST | ACK, Ack: seg.Seq.Add(seg.Len())})
 		case OutRST:
 			res.emit(Segment{Flags: RST, Seq: n.SndNxtSeq()})
+		case OutRSTACK:
+			res.emit(Segment{Flags: RST | ACK, Seq: n.SndNxtSeq(), Ack: n.RcvNxtSeq()})
 		case OutRetransmit:
 			if s, ok := n.retransmission(); ok {
 				n.Retries++
@@ -149,12 +156,13 @@ func (t *Table) Step(tcb TCB, in Input) Result {
 	n.State = row.To
 	switch {
 	case row.To == Closed:
-		// Delete the TCB. The epoch stays: it is the ISN clock, which
-		// outlives connections (RFC 9293 section 3.4.1).
-		n = ClosedTCB(tcb.Epoch)
+		// Delete the TCB. The epoch survives it: it is the ISN clock,
+		// which outlives connections (RFC 9293 section 3.4.1).
+		n = TCB{State: Closed, Epoch: tcb.NextEpoch(), SameISN: tcb.SameISN}
 	case row.To == Listen && tcb.State != Listen:
-		// Back to LISTEN (or into it): a fresh passive TCB.
-		n = TCB{State: Listen, Epoch: tcb.Epoch}
+		// Back to LISTEN (or into it): a fresh passive TCB, whose next
+		// SYN selects a new ISS.
+		n = TCB{State: Listen, Epoch: tcb.NextEpoch(), SameISN: tcb.SameISN}
 	}
 	res.Next = n
 	return res

@@ -23,6 +23,7 @@ const (
 	OutRSTACKForSeg                   // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
 	OutRST                            // <SEQ=SND.NXT><CTL=RST>
 	OutRetransmit                     // the head of the retransmission queue
+	OutRSTACK                         // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>
 )
 
 var outputNames = [...]string{
@@ -36,6 +37,7 @@ var outputNames = [...]string{
 	OutRSTACKForSeg: "RST,ACK<ACK=SEG.SEQ+SEG.LEN>",
 	OutRST:          "RST",
 	OutRetransmit:   "retransmission",
+	OutRSTACK:       "RST,ACK",
 }
 
 // String names the template as the RFC figure labels do ("snd SYN,ACK").
@@ -65,9 +67,13 @@ const (
 	// OpSetPassive and OpSetActive record how SYN-RECEIVED was reached.
 	OpSetPassive
 	OpSetActive
+	// OpNewTCB: a new connection on the same 4-tuple replaces this one,
+	// with a fresh ISS (a later epoch), before the other operations
+	// apply. Linux does this for a new SYN in TIME-WAIT.
+	OpNewTCB
 )
 
-var opNames = []string{"record IRS", "update SND.UNA", "advance RCV.NXT", "queue text", "queue CLOSE", "passive", "active"}
+var opNames = []string{"record IRS", "update SND.UNA", "advance RCV.NXT", "queue text", "queue CLOSE", "passive", "active", "new TCB"}
 
 // String lists the operations.
 func (o Op) String() string {

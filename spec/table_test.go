@@ -219,7 +219,7 @@ func TestRowsTheFigureLeavesOut(t *testing.T) {
 			r := step(t, tbl, x, spec.Arrival(spec.Segment{Flags: spec.RST, Seq: x.RcvNxtSeq()}))
 			row := tbl.Row(r.Row)
 			require.Equal(t, spec.Closed, r.Next.State, "%s", s)
-			require.Equal(t, spec.ClosedTCB(x.Epoch), r.Next, "the TCB is deleted; the ISN clock stays")
+			require.Equal(t, spec.ClosedTCB(x.Epoch+1), r.Next, "the TCB is deleted; the ISN clock has moved past its ISN")
 			require.Zero(t, row.Arc, row.ID)
 			require.Zero(t, r.NOut, "a reset is never answered")
 			if s == spec.Established || s == spec.FinWait1 || s == spec.FinWait2 || s == spec.CloseWait {
@@ -255,7 +255,7 @@ func TestRowsTheFigureLeavesOut(t *testing.T) {
 	t.Run("CLOSE in SYN-SENT sends no RST", func(t *testing.T) {
 		r := step(t, tbl, spec.ClosedTCB(epochA), spec.Call(spec.OpenActive))
 		r = step(t, tbl, r.Next, spec.Call(spec.Close))
-		require.Equal(t, spec.ClosedTCB(epochA), r.Next)
+		require.Equal(t, spec.ClosedTCB(epochA+1), r.Next, "the next connection selects a new ISN")
 		require.Zero(t, r.NOut)
 		require.Equal(t, spec.NoticeNone, r.Notice)
 		require.Equal(t, 6, tbl.Row(r.Row).Arc, "the figure's arc 6 says only: delete TCB")

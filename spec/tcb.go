@@ -15,8 +15,11 @@ type TCB struct {
 	// 4.2.2.11). It is kept through later states, where it is harmless.
 	Passive bool
 	// Epoch names our ISS: the ISN of the current connection, or of the
-	// next one while CLOSED or LISTEN. The caller picks it; a new
-	// incarnation must pick a new epoch (RFC 9293 section 3.4.1).
+	// next one while CLOSED or LISTEN. Epochs are readings of the ISN
+	// clock (RFC 9293 section 3.4.1), so a larger epoch's numbers lie
+	// above a smaller one's. Every ISN selection takes a fresh epoch:
+	// when a TCB that selected one is deleted or returns to LISTEN, Step
+	// advances the epoch (NextEpoch).
 	Epoch uint8
 	// SndUna and SndNxt are SND.UNA and SND.NXT as offsets from ISS.
 	SndUna, SndNxt uint8
@@ -34,11 +37,29 @@ type TCB struct {
 	RcvNxt   uint8
 	// Retries counts retransmission timeouts since SND.UNA last advanced.
 	Retries uint8
+	// SameISN makes the endpoint's ISN generator select the same ISN for
+	// every connection: the epoch never advances. It is RFC 1337's worst
+	// case, a fast or long connection whose numbers meet the next
+	// incarnation's, and a property of the host, which Step keeps.
+	SameISN bool
 }
 
 // ClosedTCB returns a CLOSED endpoint whose next connection uses ISN
 // epoch epoch.
 func ClosedTCB(epoch uint8) TCB { return TCB{State: Closed, Epoch: epoch} }
+
+// HasISS reports whether the TCB has selected its ISS: every state but
+// CLOSED and LISTEN.
+func (t TCB) HasISS() bool { return t.State != Closed && t.State != Listen }
+
+// NextEpoch is the epoch the endpoint's next ISN selection takes: the
+// current one while none was selected, else the one after it.
+func (t TCB) NextEpoch() uint8 {
+	if t.HasISS() && !t.SameISN {
+		return t.Epoch + 1
+	}
+	return t.Epoch
+}
 
 // ISS is our initial sequence number.
 func (t TCB) ISS() Seq { return Seq{Epoch: t.Epoch} }
@@ -116,18 +137,22 @@ func (t TCB) classifyAck(ack Seq) AckClass {
 	if t.State == Closed || t.State == Listen {
 		return AckUnacceptable
 	}
-	// A number from another ISN's space acknowledges nothing we sent.
-	if ack.Epoch != t.Epoch {
-		return AckUnacceptable
-	}
+	// Epochs are ordered as the ISN clock orders them (see the package
+	// documentation): a later epoch's numbers lie above SND.NXT, an
+	// earlier one's far below SND.UNA.
 	if t.State == SynSent {
-		// "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset" (3.10.7.3).
-		if ack.Off == 0 || ack.Off > t.SndNxt {
+		// "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset" (3.10.7.3):
+		// an earlier epoch is below ISS, a later one above SND.NXT.
+		if ack.Epoch != t.Epoch || ack.Off == 0 || ack.Off > t.SndNxt {
 			return AckUnacceptable
 		}
 		return AckOfSYN
 	}
 	switch {
+	case ack.Epoch > t.Epoch:
+		return AckUnacceptable
+	case ack.Epoch < t.Epoch:
+		return AckOld
 	case ack.Off > t.SndNxt:
 		return AckUnacceptable
 	case ack.Off <= t.SndUna:
@@ -143,18 +168,23 @@ func (t TCB) classifyAck(ack Seq) AckClass {
 
 // window is RCV.WND in abstract octets. It covers every number a single
 // incarnation uses (SYN, one byte of text, FIN), so the only segments
-// outside it are old duplicates and other incarnations' segments.
+// outside it are old duplicates and other incarnations' segments. It is
+// also the peer's MAX.SND.WND, the largest window it was offered, which
+// RFC 5961's ACK check measures against.
 const window = 4
 
 func (t TCB) classifySeq(seg Segment) SeqClass {
-	if seg.Seq.Epoch != t.IRSEpoch {
-		return SeqOutside
-	}
 	switch {
+	case seg.Seq.Epoch < t.IRSEpoch:
+		return SeqOutside
+	case seg.Seq.Epoch > t.IRSEpoch:
+		return SeqBeyond
 	case seg.Seq.Off == t.RcvNxt:
 		return SeqInOrder
 	case seg.Seq.Off > t.RcvNxt && seg.Seq.Off < t.RcvNxt+window:
 		return SeqAhead
+	case seg.Seq.Off >= t.RcvNxt+window:
+		return SeqBeyond
 	case seg.Seq.Off == 0 && seg.Flags.Has(SYN):
 		return SeqIRS
 	}

@@ -40,11 +40,13 @@ type Variant struct {
 // Variants lists the built-in variants, the default first.
 func Variants() []Variant {
 	return []Variant{
-		{Name: DefaultVariant, Description: "RFC 9293 (2022), the current TCP specification, with RFC 5961 challenge ACKs for SYNs in synchronized states."},
-		{Name: "rfc793", Description: "RFC 793 (1981) as published, errors included: CLOSE in CLOSE-WAIT enters CLOSING, the figure's \"snd ACK\" on a simultaneous SYN, and a SYN in the window resets the connection.", Overlay: rfc793Overlay()},
+		{Name: DefaultVariant, Description: "RFC 9293 (2022), the current TCP specification, as its text requires: RFC 5961's mitigations, which it leaves optional, are variant rfc5961."},
+		{Name: "rfc793", Description: "RFC 793 (1981)'s text as published, errors included: CLOSE in CLOSE-WAIT enters CLOSING (p.61; RFC 1122 4.2.2.20 (a) corrects it).", Overlay: rfc793Overlay()},
+		{Name: "rfc793-figure", Description: "RFC 793 Figure 6 exactly as drawn, arc for arc: \"snd ACK\" on a simultaneous SYN, no arc from SYN-RECEIVED back to LISTEN, and no arc from FIN-WAIT-1 straight to TIME-WAIT.", Overlay: rfc793FigureOverlay()},
+		{Name: "rfc5961", Description: "RFC 9293 with every RFC 5961 mitigation it leaves optional: only a RST at RCV.NXT resets (section 3), a SYN in a synchronized state gets a challenge ACK (section 4), and an ACK below SND.UNA - MAX.SND.WND is answered and dropped (section 5, MAY-12).", Overlay: rfc5961Overlay()},
 		{Name: "rfc1337", Description: "RFC 1337 fix F1: a RST in TIME-WAIT is ignored, which prevents TIME-WAIT assassination.", Overlay: rfc1337Overlay()},
 		{Name: "no-time-wait", Description: "TIME-WAIT removed: the active closer goes straight to CLOSED. A mutant, for seeing why TIME-WAIT exists.", Overlay: noTimeWaitOverlay()},
-		{Name: "linux", Description: "Linux's connection management where it differs: an orphaned FIN-WAIT-2 times out (tcp_fin_timeout), and a RST resets a synchronized connection, TIME-WAIT included (tcp_rfc1337=0), only when SEG.SEQ = RCV.NXT; elsewhere in the window it draws a challenge ACK (RFC 5961).", Overlay: linuxOverlay()},
+		{Name: "linux", Description: "Linux's connection management where it differs from RFC 9293, each row citing the kernel function it follows: RFC 5961 as tcp_validate_incoming and tcp_ack implement it, TIME-WAIT as tcp_timewait_state_process handles it (an exact RST ends it, tcp_rfc1337 = 0; a later SYN opens a new connection on a listener), the orphaned FIN-WAIT-2 timeout (tcp_fin_timeout), and RST,ACK on ABORT.", Overlay: linuxOverlay()},
 	}
 }
 
@@ -100,21 +102,66 @@ func rfc793Overlay() Overlay {
 	closeWait.Arc = 0 // no longer Figure 5's arc 18, which enters LAST-ACK
 	closeWait.Cite = "RFC 793 p.61"
 	closeWait.Note = "RFC 793's text: \"send a FIN segment, enter CLOSING state\". RFC 1122 4.2.2.20 (a) corrects this to LAST-ACK."
+	return Overlay{Name: "rfc793", Description: "RFC 793 as published", Replace: []Row{closeWait}}
+}
 
+// rfc793FigureOverlay is RFC 793's Figure 6 as drawn. Where the figure has
+// no arc for an event that RFC 9293 Figure 5 gives one, the row does what
+// the figure's other arcs imply.
+func rfc793FigureOverlay() Overlay {
 	simSyn := baseRow("SYN-SENT/rcv-syn")
 	simSyn.Send = outs(OutACK)
 	simSyn.Cite = "RFC 793 Figure 6"
-	simSyn.Note = "RFC 793's figure labels this arc \"snd ACK\"; RFC 1122 4.2.2.8 (a) corrects it to \"snd SYN,ACK\" as the text says."
+	simSyn.Note = "The figure labels this arc \"rcv SYN / snd ACK\"; the text (p.68) and RFC 1122 4.2.2.8 (a) say \"snd SYN,ACK\"."
 
-	var synRows []Row
-	for _, s := range []State{Established, FinWait1, FinWait2, CloseWait, Closing, LastAck, TimeWait} {
-		r := baseRow(s.String() + "/rcv-syn")
-		r.To, r.Send, r.Tell, r.Timer = Closed, outs(OutRST), NoticeReset, StopAll
-		r.Cite = "RFC 793 p.71"
-		r.Note = "RFC 793: a SYN in the window is an error; send a reset and enter CLOSED. RFC 9293 sends a challenge ACK instead (RFC 5961)."
-		synRows = append(synRows, r)
+	rst := baseRow("SYN-RECEIVED/rcv-rst-passive")
+	rst.To, rst.Tell, rst.Arc = Closed, NoticeRefused, 0
+	rst.Cite = "RFC 793 Figure 6"
+	rst.Note = "The figure has no arc from SYN-RECEIVED back to LISTEN (RFC 1122 4.2.2.8 (b) adds it; RFC 9293 Figure 5 draws it as arc 11), so a reset ends the connection."
+
+	finAcked := baseRow("FIN-WAIT-1/rcv-fin-acked")
+	finAcked.To, finAcked.Timer = Closing, 0
+	finAcked.Cite = "RFC 793 Figure 6"
+	finAcked.Note = "The figure goes from FIN-WAIT-1 to TIME-WAIT only through FIN-WAIT-2 or CLOSING, so a FIN that also acknowledges ours enters CLOSING, where the acknowledgment it already carried will never come again. RFC 1122 4.2.2.8 (c) adds the direct arc (RFC 9293 Figure 5 note 2)."
+	return Overlay{Name: "rfc793-figure", Description: "RFC 793 Figure 6 as drawn", Replace: []Row{simSyn, rst, finAcked}}
+}
+
+// synchronizedStates are the states RFC 5961's checks apply to, SYN-RECEIVED
+// aside.
+var synchronizedStates = []State{Established, FinWait1, FinWait2, CloseWait, Closing, LastAck, TimeWait}
+
+// challengeACK is an added row that answers a segment with
+// <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> and drops it.
+func challengeACK(id string, s State, on Pattern, g Guard, cite, note string) Row {
+	return Row{ID: s.String() + "/" + id, From: s, On: on, Guard: g, To: s, Send: outs(OutACK), Cite: cite, Note: note}
+}
+
+func rfc5961Overlay() Overlay {
+	const (
+		citeRST = "RFC 5961 3.2; RFC 9293 3.10.7.4 (second check)"
+		citeSYN = "RFC 5961 4.2; RFC 9293 3.10.7.4 (fourth check)"
+		citeACK = "RFC 5961 5.2; RFC 9293 3.10.7.4 (fifth check, MAY-12)"
+	)
+	var add, replace []Row
+	for _, s := range append([]State{SynReceived}, synchronizedStates...) {
+		add = append(add, challengeACK("rcv-rst-ahead", s, rcv(RST, 0, ahead, 0), Always, citeRST,
+			"A RST in the window but not at RCV.NXT may be blind: send a challenge ACK and drop it. Only SEG.SEQ = RCV.NXT resets."))
 	}
-	return Overlay{Name: "rfc793", Description: "RFC 793 as published", Replace: append([]Row{closeWait, simSyn}, synRows...)}
+	for _, s := range synchronizedStates {
+		r := challengeACK("rcv-syn", s, rcv(SYN, RST, inWindow, 0), Always, citeSYN,
+			"A SYN in a synchronized state, whatever its sequence number, gets a challenge ACK and is dropped (outside the window the first check already sent that ACK).")
+		replace = append(replace, r)
+		if s != TimeWait {
+			add = append(add, challengeACK("rcv-old-ack", s, rcv(ACK, RST|SYN, inWindow, AcksOf(AckOld)), Always, citeACK,
+				"SEG.ACK < SND.UNA - MAX.SND.WND: an acknowledgment of an earlier incarnation's numbers. Send an ACK and drop the segment, text and FIN included."))
+		}
+	}
+	synAct := baseRow("SYN-RECEIVED/rcv-syn-active")
+	synAct.To, synAct.Send, synAct.Timer, synAct.Tell = SynReceived, outs(OutACK), 0, NoticeNone
+	synAct.Cite = citeSYN
+	synAct.Note = "From an active OPEN, a SYN is handled as in the synchronized states: send a challenge ACK."
+	replace = append(replace, synAct)
+	return Overlay{Name: "rfc5961", Description: "RFC 5961", Replace: replace, Add: add}
 }
 
 func rfc1337Overlay() Overlay {
@@ -130,21 +177,83 @@ func noTimeWaitOverlay() Overlay {
 		RemoveStates: []StateRedirect{{State: TimeWait, To: Closed}}}
 }
 
+// The Linux sources the linux variant's rows follow.
+const (
+	srcValidate = "Linux net/ipv4/tcp_input.c tcp_validate_incoming"
+	srcAck      = "Linux net/ipv4/tcp_input.c tcp_ack"
+	srcTW       = "Linux net/ipv4/tcp_minisocks.c tcp_timewait_state_process"
+	srcTWSyn    = srcTW + " (TCP_TW_SYN); net/ipv4/tcp_ipv4.c tcp_v4_rcv"
+	srcReset    = "Linux net/ipv4/tcp.c tcp_disconnect; net/ipv4/tcp_output.c tcp_send_active_reset"
+	srcCheckReq = "Linux net/ipv4/tcp_minisocks.c tcp_check_req"
+	srcFinWait2 = "Linux net/ipv4/tcp.c tcp_close; net/ipv4/tcp_timer.c tcp_keepalive_timer (tcp_fin_timeout)"
+)
+
 func linuxOverlay() Overlay {
 	fw2 := baseRow("FIN-WAIT-2/fin-wait-2-timeout")
 	fw2.To, fw2.Tell, fw2.Timer = Closed, NoticeClosed, StopAll
-	fw2.Cite = "Linux tcp(7) tcp_fin_timeout; RFC 9293 3.10.8"
+	fw2.Cite = srcFinWait2
 	fw2.Note = "Linux ends an orphaned FIN-WAIT-2 after tcp_fin_timeout (60 s by default) instead of waiting forever for the peer's FIN."
+	replace := []Row{fw2}
 
-	// Linux validates a RST as RFC 5961 section 3 does: only SEG.SEQ =
-	// RCV.NXT resets; a RST elsewhere in the window draws a challenge ACK
-	// (tcp_validate_incoming, and tcp_timewait_state_process for
-	// TIME-WAIT, which is killed by an exact RST while tcp_rfc1337 = 0).
-	var added []Row
-	for _, s := range []State{Established, FinWait1, FinWait2, CloseWait, Closing, LastAck, TimeWait} {
-		added = append(added, Row{ID: s.String() + "/rcv-rst-ahead", From: s, On: rcv(RST, 0, ahead, 0), To: s, Send: outs(OutACK),
-			Cite: "RFC 5961 3.2; Linux tcp_validate_incoming()",
-			Note: "A RST in the window but not at RCV.NXT gets a challenge ACK instead of resetting the connection."})
+	// ABORT: tcp_send_active_reset sends <SEQ=SND.NXT><CTL=RST,ACK>, so a
+	// peer in SYN-SENT can validate it (RFC 9293 sends a bare RST).
+	for _, id := range []string{"SYN-RECEIVED/abort", "ESTABLISHED/abort", "FIN-WAIT-1/abort", "FIN-WAIT-2/abort", "CLOSE-WAIT/abort"} {
+		r := baseRow(id)
+		r.Send = outs(OutRSTACK)
+		r.Cite = srcReset
+		r.Note = "Linux's reset carries the ACK bit: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>."
+		replace = append(replace, r)
 	}
-	return Overlay{Name: "linux", Description: "Linux", Replace: []Row{fw2}, Add: added}
+
+	var add []Row
+	// RFC 5961 as tcp_validate_incoming implements it, for full sockets. A
+	// passive SYN-RECEIVED is a request socket (tcp_check_req), which any
+	// RST in the window resets, as RFC 9293 does.
+	add = append(add, challengeACK("rcv-rst-ahead", SynReceived, rcv(RST, 0, ahead, 0), IfActive, srcValidate+" (RFC 5961 3.2)",
+		"A RST in the window but not at RCV.NXT gets a challenge ACK; only SEG.SEQ = RCV.NXT resets."))
+	for _, s := range synchronizedStates {
+		if s == TimeWait {
+			continue
+		}
+		add = append(add, challengeACK("rcv-rst-ahead", s, rcv(RST, 0, ahead, 0), Always, srcValidate+" (RFC 5961 3.2)",
+			"A RST in the window but not at RCV.NXT gets a challenge ACK; only SEG.SEQ = RCV.NXT resets."))
+		add = append(add, challengeACK("rcv-old-ack", s, rcv(ACK, RST|SYN, inWindow, AcksOf(AckOld)), Always, srcAck+" (RFC 5961 5.2)",
+			"An ACK below SND.UNA - max_window is too old: send a challenge ACK and drop the segment."))
+		replace = append(replace, challengeACK("rcv-syn", s, rcv(SYN, RST, inWindow, 0), Always, srcValidate+" (RFC 5961 4.2)",
+			"A SYN in a synchronized state gets a challenge ACK and is dropped."))
+	}
+	synAct := baseRow("SYN-RECEIVED/rcv-syn-active")
+	synAct.To, synAct.Send, synAct.Timer, synAct.Tell = SynReceived, outs(OutACK), 0, NoticeNone
+	synAct.Cite = srcValidate + " (RFC 5961 4.2)"
+	synAct.Note = "A full socket in SYN-RECEIVED (simultaneous open) answers a SYN with a challenge ACK."
+	replace = append(replace, synAct)
+
+	// A passive SYN-RECEIVED is a request socket (tcp_check_req).
+	synPas := baseRow("SYN-RECEIVED/rcv-syn-passive")
+	synPas.Send = outs(OutRSTACKForSeg)
+	synPas.Cite = srcCheckReq
+	synPas.Note = "A SYN in the window removes the request and draws a reset; the listener stays."
+	replace = append(replace, synPas)
+	add = append(add, Row{ID: "SYN-RECEIVED/rcv-syn-again", From: SynReceived, On: rcv(SYN, RST|ACK|FIN|Data, SeqsOf(SeqIRS), 0), Guard: IfPassive,
+		To: SynReceived, Send: outs(OutSYNACK), Cite: srcCheckReq,
+		Note: "A retransmission of the SYN that made the request is answered with the SYN,ACK again, not with an ACK."})
+
+	// An ACK of something not yet sent: ESTABLISHED drops it in silence
+	// (tcp_ack returns an error and tcp_rcv_established discards the
+	// segment); the other states send a challenge ACK, as RFC 9293 does.
+	badAck := baseRow("ESTABLISHED/rcv-bad-ack")
+	badAck.Send = nil
+	badAck.Cite = srcAck + "; net/ipv4/tcp_input.c tcp_rcv_established"
+	badAck.Note = "SEG.ACK > SND.NXT in ESTABLISHED: Linux drops the segment without the ACK RFC 9293 asks for."
+	replace = append(replace, badAck)
+
+	// TIME-WAIT, as tcp_timewait_state_process handles it.
+	add = append(add,
+		Row{ID: "TIME-WAIT/rcv-rst-ahead", From: TimeWait, On: rcv(RST, 0, ahead, 0), To: TimeWait, Cite: srcTW,
+			Note: "Only a RST with SEG.SEQ = RCV.NXT ends TIME-WAIT (tcp_rfc1337 = 0, the default); any other RST is dropped, without a challenge ACK."},
+		Row{ID: "TIME-WAIT/rcv-syn-new", From: TimeWait, On: rcv(SYN, RST|ACK, SeqsOf(SeqBeyond), 0), Guard: IfPassive, To: SynReceived,
+			Send: outs(OutSYNACK), Do: OpNewTCB | OpRecordIRS | OpSetPassive, Timer: StartRetransmission, Cite: srcTWSyn,
+			Note: "A SYN above RCV.NXT may open a new connection: the TIME-WAIT socket is deleted and the listener (kept by the side that opened passively) answers with an ISS above every number the old connection used (tw_snd_nxt + 65537). If the SYN was an old duplicate, the new connection is reset back to LISTEN and TIME-WAIT is not restored, against RFC 9293 MAY-2's condition (2)."},
+	)
+	return Overlay{Name: "linux", Description: "Linux", Replace: replace, Add: add}
 }

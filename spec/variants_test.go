@@ -68,20 +68,56 @@ func TestDiffRFC9293(t *testing.T) {
 }
 
 func TestDiffRFC793(t *testing.T) {
-	synRow := func(s string) string {
-		return "changed " + s + "/rcv-syn: To " + s + " -> CLOSED; Send [ACK] -> [RST]; Timer  -> stop all timers; Tell \"\" -> \"connection reset\""
-	}
 	require.Equal(t, []string{
 		"changed CLOSE-WAIT/close: To LAST-ACK -> CLOSING; Arc 18 -> 0",
-		synRow("CLOSE-WAIT"),
-		synRow("CLOSING"),
-		synRow("ESTABLISHED"),
-		synRow("FIN-WAIT-1"),
-		synRow("FIN-WAIT-2"),
-		synRow("LAST-ACK"),
-		"changed SYN-SENT/rcv-syn: Send [SYN,ACK] -> [ACK]",
-		synRow("TIME-WAIT"),
 	}, describeDiff(t, "rfc793"))
+}
+
+// TestDiffRFC793Figure: the three places where RFC 793 Figure 6 differs
+// from RFC 9293 Figure 5 (RFC 1122 4.2.2.8 (a), (b) and (c)).
+func TestDiffRFC793Figure(t *testing.T) {
+	require.Equal(t, []string{
+		"changed FIN-WAIT-1/rcv-fin-acked: To TIME-WAIT -> CLOSING; Timer stop retransmission timer, start 2MSL timer -> ",
+		"changed SYN-RECEIVED/rcv-rst-passive: To LISTEN -> CLOSED; Tell \"\" -> \"connection refused\"; Arc 11 -> 0",
+		"changed SYN-SENT/rcv-syn: Send [SYN,ACK] -> [ACK]",
+	}, describeDiff(t, "rfc793-figure"))
+	tbl, err := spec.ForVariant("rfc793-figure")
+	require.NoError(t, err)
+	arcs := map[int]bool{}
+	for _, r := range tbl.Rows() {
+		if r.Arc > 0 {
+			arcs[r.Arc] = true
+		}
+	}
+	require.Len(t, arcs, 19, "RFC 793 Figure 6 has 19 arcs: Figure 5's 20 but arc 11")
+	require.False(t, arcs[11])
+}
+
+// rfc5961Rows are the rows RFC 5961's checks add or change in state s.
+func rfc5961Rows(s string, oldAck bool) []string {
+	var out []string
+	if oldAck {
+		out = append(out, "added "+s+"/rcv-old-ack: rcv ACK !SYN !RST [seq in-order|ahead, ack old] -> "+s+" snd [ACK]")
+	}
+	out = append(out, "added "+s+"/rcv-rst-ahead: rcv RST [seq ahead] -> "+s+" snd [ACK]")
+	return out
+}
+
+func synChallenge(id, s string) string {
+	return "changed " + id + ": To CLOSED -> " + s + "; Send [RST] -> [ACK]; Timer stop all timers -> ; Tell \"connection reset\" -> \"\""
+}
+
+func TestDiffRFC5961(t *testing.T) {
+	var want []string
+	for _, s := range []string{"CLOSE-WAIT", "CLOSING", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "LAST-ACK"} {
+		want = append(want, rfc5961Rows(s, true)...)
+		want = append(want, synChallenge(s+"/rcv-syn", s))
+	}
+	want = append(want, rfc5961Rows("SYN-RECEIVED", false)...)
+	want = append(want, synChallenge("SYN-RECEIVED/rcv-syn-active", "SYN-RECEIVED"))
+	want = append(want, rfc5961Rows("TIME-WAIT", false)...)
+	want = append(want, synChallenge("TIME-WAIT/rcv-syn", "TIME-WAIT"))
+	require.Equal(t, want, describeDiff(t, "rfc5961"))
 }
 
 func TestDiffRFC1337(t *testing.T) {
@@ -114,19 +150,43 @@ func TestDiffNoTimeWait(t *testing.T) {
 }
 
 func TestDiffLinux(t *testing.T) {
+	abort := func(s string) string { return "changed " + s + "/abort: Send [RST] -> [RST,ACK]" }
 	var want []string
-	for _, s := range []string{"CLOSE-WAIT", "CLOSING", "ESTABLISHED", "FIN-WAIT-1"} {
-		want = append(want, "added "+s+"/rcv-rst-ahead: rcv RST [seq ahead] -> "+s+" snd [ACK]")
+	for _, s := range []string{"CLOSE-WAIT", "CLOSING", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "LAST-ACK"} {
+		switch s {
+		case "CLOSE-WAIT", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2":
+			want = append(want, abort(s))
+		}
+		switch s {
+		case "ESTABLISHED":
+			want = append(want, "changed ESTABLISHED/rcv-bad-ack: Send [ACK] -> []")
+		case "FIN-WAIT-2":
+			want = append(want, "changed FIN-WAIT-2/fin-wait-2-timeout: To FIN-WAIT-2 -> CLOSED; Timer  -> stop all timers; Tell \"\" -> \"connection closed\"")
+		}
+		want = append(want, rfc5961Rows(s, true)...)
+		want = append(want, synChallenge(s+"/rcv-syn", s))
 	}
-	want = append(want, "changed FIN-WAIT-2/fin-wait-2-timeout: To FIN-WAIT-2 -> CLOSED; Timer  -> stop all timers; Tell \"\" -> \"connection closed\"")
-	for _, s := range []string{"FIN-WAIT-2", "LAST-ACK", "TIME-WAIT"} {
-		want = append(want, "added "+s+"/rcv-rst-ahead: rcv RST [seq ahead] -> "+s+" snd [ACK]")
-	}
+	want = append(want,
+		abort("SYN-RECEIVED"),
+		"added SYN-RECEIVED/rcv-rst-ahead: rcv RST [seq ahead] -> SYN-RECEIVED snd [ACK]",
+		synChallenge("SYN-RECEIVED/rcv-syn-active", "SYN-RECEIVED"),
+		"added SYN-RECEIVED/rcv-syn-again: rcv SYN !RST !FIN !ACK !DATA [seq irs] -> SYN-RECEIVED snd [SYN,ACK]",
+		"changed SYN-RECEIVED/rcv-syn-passive: Send [] -> [RST,ACK<ACK=SEG.SEQ+SEG.LEN>]",
+		"added TIME-WAIT/rcv-rst-ahead: rcv RST [seq ahead] -> TIME-WAIT",
+		"added TIME-WAIT/rcv-syn-new: rcv SYN !RST !ACK [seq beyond] -> SYN-RECEIVED snd [SYN,ACK]",
+	)
 	require.Equal(t, want, describeDiff(t, "linux"))
+
+	// Every row linux changes cites the kernel source it follows.
+	tbl, err := spec.ForVariant("linux")
+	require.NoError(t, err)
+	for _, d := range spec.Diff(spec.Default(), tbl) {
+		require.Contains(t, d.New.Cite, "Linux net/ipv4/", d.ID)
+	}
 }
 
 func TestVariantNamesAndOrigins(t *testing.T) {
-	require.Equal(t, []string{"rfc9293", "rfc793", "rfc1337", "no-time-wait", "linux"}, spec.VariantNames())
+	require.Equal(t, []string{"rfc9293", "rfc793", "rfc793-figure", "rfc5961", "rfc1337", "no-time-wait", "linux"}, spec.VariantNames())
 	for _, v := range spec.Variants() {
 		require.NotEmpty(t, v.Description, v.Name)
 		tbl, err := spec.ForVariant(v.Name)
@@ -149,7 +209,7 @@ func TestVariantNamesAndOrigins(t *testing.T) {
 	}
 	_, err := spec.ForVariant("rfc9999")
 	require.ErrorContains(t, err, `unknown variant "rfc9999"`)
-	require.ErrorContains(t, err, "rfc793, rfc1337, no-time-wait, linux")
+	require.ErrorContains(t, err, "rfc793, rfc793-figure, rfc5961, rfc1337, no-time-wait, linux")
 }
 
 // TestOverlayPriority: a replaced row keeps its place; an added row comes
