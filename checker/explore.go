@@ -86,7 +86,9 @@ type Stats struct {
 	// hash collision hid a state: Distinct^2 / 2^65.
 	OmissionBound float64
 	// Bound names the search bound that cut the search short ("states",
-	// "depth", "time", "memory"), or is empty for a complete search.
+	// "depth", "time", "memory", or "epochs": an endpoint would have
+	// selected more ISNs than the state encoding holds, MaxEpochs), or is
+	// empty for a complete search.
 	Bound string
 }
 
@@ -388,12 +390,17 @@ func (e *explorer) expand(cur, depth int, b *batch) {
 	if e.opt.Fingerprint && e.opt.Strategy == BFS {
 		e.st.release(cur)
 	}
-	blocked := e.mc.capacityBlocked
+	blocked, cut := e.mc.capacityBlocked, e.mc.epochCut
 	e.batch = b
 	e.mc.expand(&e.pw, &e.ebuf, e.emit)
 	b.blocked = e.mc.capacityBlocked - blocked
 	e.mc.capacityBlocked = blocked
-	if len(b.items) == 0 {
+	if e.mc.epochCut > cut && e.bound == "" {
+		e.bound = "epochs"
+	}
+	// A state whose only transitions the epochs bound cut is not a
+	// deadlock: what follows it is unknown.
+	if len(b.items) == 0 && e.mc.epochCut == cut {
 		e.mc.codec.decode(&e.key, &e.w)
 		e.checkDeadlock(b, &e.w)
 	}
@@ -489,7 +496,9 @@ func (e *explorer) overBound() bool {
 	if e.opt.Progress != nil && time.Since(e.lastProgress) >= e.progressEvery() {
 		e.progress(false)
 	}
-	return e.bound != "" && e.bound != "depth"
+	// The depth and epochs bounds cut transitions, not the search: the
+	// rest of the state space is still explored.
+	return e.bound != "" && e.bound != "depth" && e.bound != "epochs"
 }
 
 func (e *explorer) progressEvery() time.Duration {
@@ -658,7 +667,7 @@ func (e *explorer) report() *Report {
 			o.Message = violationMessage(p.Kind, o.Trace)
 		case !e.complete:
 			o.Verdict = Inconclusive
-			o.Message = fmt.Sprintf("search cut short by the %s bound after %d states; the property was not decided", e.bound, e.st.n)
+			o.Message = e.cutShort() + "; the property was not decided"
 		case p.Kind == Reachable:
 			o.Verdict = Violated
 			o.Message = fmt.Sprintf("no reachable state satisfies it (all %d states explored)", e.st.n) + omission(&stats)
@@ -669,6 +678,14 @@ func (e *explorer) report() *Report {
 		rep.Outcomes = append(rep.Outcomes, o)
 	}
 	return rep
+}
+
+// cutShort says which bound cut the search short.
+func (e *explorer) cutShort() string {
+	if e.bound == "epochs" {
+		return fmt.Sprintf("search cut short by the epochs bound: an endpoint's ISN clock would pass epoch %d, the last the state encoding holds (%d states explored)", MaxEpochs-1, e.st.n)
+	}
+	return fmt.Sprintf("search cut short by the %s bound after %d states", e.bound, e.st.n)
 }
 
 // omission qualifies a verdict that rests on having seen every state: in

@@ -818,7 +818,7 @@ func checkLiveness(e *explorer, rep *Report) error {
 		inconclusive("liveness needs the reachable graph, which fingerprint mode does not keep; check without fingerprints")
 		return nil
 	case !e.complete:
-		inconclusive(fmt.Sprintf("search cut short by the %s bound after %d states; liveness needs the whole reachable graph", e.bound, e.st.n))
+		inconclusive(e.cutShort() + "; liveness needs the whole reachable graph")
 		return nil
 	}
 	g, predBits, bound, err := buildLivenessGraph(e, preds)

@@ -97,10 +97,21 @@ type machine struct {
 	// only with a user overlay that sends more than one incarnation's
 	// sequence space); the search stops with it.
 	err error
+	// listener is set when the table has a row that replaces a connection
+	// by a new one on a listener (Linux's SYN in TIME-WAIT).
+	listener bool
+	// epochCut counts transitions not taken because an endpoint would
+	// need an ISN epoch past the encoding's last (MaxEpochs). Unlike the
+	// capacity bound, which is part of the model, this is a bound of the
+	// search: a search that cut one is inconclusive.
+	epochCut int
 }
 
 func newMachine(m *Model) *machine {
 	mc := &machine{m: m, table: m.Table, codec: newCodec(m), effects: &effectCache{}, cache: &stepCache{}}
+	for i := 0; i < m.Table.NumRows(); i++ {
+		mc.listener = mc.listener || m.Table.Row(i).Do&spec.OpNewTCB != 0
+	}
 	switch {
 	case !m.Net.Loss:
 		mc.lossBudget = 0
@@ -123,7 +134,7 @@ func (mc *machine) role(s Side) *Role {
 func (mc *machine) initial() World {
 	var w World
 	for s := range w.E {
-		w.E[s].TCB = spec.ClosedTCB(mc.codec.epoch(0))
+		w.E[s].TCB = spec.TCB{State: spec.Closed, SameISN: mc.codec.reuseISN}
 	}
 	return w
 }
@@ -186,11 +197,9 @@ func (mc *machine) describe(w *World, mv *move, t *Transition) {
 	switch mv.action {
 	case ActCall, ActTimeout, ActReopen:
 		t.Call = mv.call
-		tcb := w.E[mv.actor].TCB
-		if mv.action == ActReopen {
-			tcb = spec.ClosedTCB(mc.codec.epoch(w.E[mv.actor].Incarnation + 1))
-		}
-		res = mc.step(tcb, spec.Call(mv.call))
+		// A reopen starts from the CLOSED TCB, whose epoch already names
+		// the next ISN.
+		res = mc.step(w.E[mv.actor].TCB, spec.Call(mv.call))
 	case ActDeliver:
 		t.Seg = decodeSeg(uint64(mv.seg))
 		res = mc.step(w.E[mv.actor].TCB, spec.Arrival(t.Seg))
@@ -248,12 +257,18 @@ func (mc *machine) expand(p *packedWorld, buf *expandBuf, emit func(mv *move, ne
 				mc.call(p, s, ActCall, spec.Abort, mv, next, emit)
 			}
 			if role.Crash && ep&bitCrashed == 0 {
-				// The TCB is lost: CLOSED, with the ISN epoch of the
-				// incarnation, and the user's record kept.
-				*mv = move{action: ActCrash, actor: s, row: -1}
-				*next = *p
-				next.ep[s] = ep&^(tcbMask|endedMask) | closedBits | bitCrashed | uint32(EndCrashed)<<epEnded
-				emit(mv, next)
+				// The TCB is lost: CLOSED, and the user's record kept. The
+				// ISN generator is a clock, which the crash does not stop
+				// (RFC 9293 section 3.4.1): the next ISN lies above
+				// every number the lost TCB used.
+				if e := tcb[s].NextEpoch(); !epochFits(e) {
+					mc.epochCut++
+				} else {
+					*mv = move{action: ActCrash, actor: s, row: -1}
+					*next = *p
+					next.ep[s] = ep&^(tcbMask|endedMask) | closedBits | uint32(e)<<epEpoch | bitCrashed | uint32(EndCrashed)<<epEnded
+					emit(mv, next)
+				}
 			}
 		}
 
@@ -344,10 +359,10 @@ func (mc *machine) call(p *packedWorld, s Side, act Action, k spec.EventKind, mv
 	*next = *p
 	ep := p.ep[s]
 	if act == ActReopen {
-		// A new incarnation: a fresh CLOSED TCB and user record; the
-		// host's one crash stays counted.
+		// A new incarnation: a fresh user record on the CLOSED TCB, whose
+		// epoch names the next ISN; the host's one crash stays counted.
 		inc := ep>>epIncarnation&3 + 1
-		ep = closedBits | inc<<epIncarnation | ep&bitCrashed
+		ep = ep&tcbMask | inc<<epIncarnation | ep&bitCrashed
 	}
 	ef := mc.effect(ep, k, 0)
 	if ef.refused || ef.noticeError {
@@ -385,7 +400,14 @@ func (mc *machine) deliver(p *packedWorld, from Side, i int, mv *move, next *pac
 	code := p.seg[from][i]
 	*next = *p
 	next.remove(from, i)
-	ef := mc.effect(next.ep[to], spec.Arrive, code)
+	ep := next.ep[to]
+	if mc.listener && ep&stateMask == timeWaitBits && int(ep>>epIncarnation&3) >= mc.m.Reopens {
+		// The passive side's listener takes a new connection only while
+		// its user may still open one: with no reopen left it is closed,
+		// and TIME-WAIT answers the SYN as an active side's does.
+		ep &^= 1 << epPassive
+	}
+	ef := mc.effect(ep, spec.Arrive, code)
 	if ef.refused {
 		return
 	}
@@ -413,6 +435,10 @@ func (mc *machine) apply(next *packedWorld, s Side, ef *effect, clearRetries boo
 			next.lost += uint8(over)
 		}
 	}
+	if ef.badEpoch {
+		mc.epochCut++
+		return false
+	}
 	if ef.badOut || ef.badNext || (ef.badRetries && !clearRetries) {
 		mc.failEffect(next.ep[s], mv, ef)
 		return false
@@ -427,6 +453,12 @@ func (mc *machine) apply(next *packedWorld, s Side, ef *effect, clearRetries boo
 	ep := next.ep[s]&^tcbMask | nt
 	if ef.ends {
 		ep = ep&^endedMask | uint32(ef.ending)<<epEnded
+	}
+	if ef.newTCB {
+		// A new incarnation on the user's listener: a fresh record, open,
+		// counted against the user's reopens.
+		inc := ep>>epIncarnation&3 + 1
+		ep = ep&tcbMask | bitOpened | inc<<epIncarnation | ep&bitCrashed
 	}
 	next.ep[s] = ep
 	mv.dropped = uint8(dropped)

@@ -48,11 +48,11 @@ func (mc *machine) refSuccessors(w *World, emit func(t *Transition, next *World)
 			if role.Abort && !e.Aborted {
 				mc.refCall(w, s, ActCall, spec.Abort, t, next, emit)
 			}
-			if role.Crash && !e.Crashed {
+			if role.Crash && !e.Crashed && tcb.NextEpoch() < MaxEpochs {
 				*t = Transition{Action: ActCrash, Actor: s, Row: -1}
 				*next = *w
 				ne := &next.E[s]
-				ne.TCB = spec.ClosedTCB(tcb.Epoch)
+				ne.TCB = spec.TCB{State: spec.Closed, Epoch: tcb.NextEpoch(), SameISN: tcb.SameISN}
 				ne.Crashed = true
 				ne.Ended = EndCrashed
 				refCanon(&mc.codec, next)
@@ -141,7 +141,7 @@ func (mc *machine) refCall(w *World, s Side, act Action, k spec.EventKind, t *Tr
 	ne := &next.E[s]
 	if act == ActReopen {
 		inc := ne.Incarnation + 1
-		*ne = Endpoint{TCB: spec.ClosedTCB(mc.codec.epoch(inc)), Incarnation: inc, Crashed: ne.Crashed}
+		*ne = Endpoint{TCB: ne.TCB, Incarnation: inc, Crashed: ne.Crashed}
 	}
 	res := mc.step(ne.TCB, spec.Call(k))
 	if res.Err != nil || res.Notice.IsError() {
@@ -182,7 +182,11 @@ func (mc *machine) refDeliver(w *World, from Side, i int, t *Transition, next *W
 	seg := w.Net[from].Seg[i]
 	*next = *w
 	next.Net[from].remove(i)
-	res := mc.step(next.E[to].TCB, spec.Arrival(seg))
+	tcb := next.E[to].TCB
+	if tcb.State == spec.TimeWait && int(next.E[to].Incarnation) >= mc.m.Reopens && refHasListener(mc.table) {
+		tcb.Passive = false // no reopen left: the listener is closed
+	}
+	res := mc.step(tcb, spec.Arrival(seg))
 	if res.Err != nil {
 		return
 	}
@@ -192,6 +196,17 @@ func (mc *machine) refDeliver(w *World, from Side, i int, t *Transition, next *W
 	}
 	refCanon(&mc.codec, next)
 	emit(t, next)
+}
+
+// refHasListener reports whether a row of the table starts a new
+// connection on a listener.
+func refHasListener(t *spec.Table) bool {
+	for _, r := range t.Rows() {
+		if r.Do&spec.OpNewTCB != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // apply installs a Step result for side s: the new TCB, the segments sent
@@ -211,6 +226,14 @@ func (mc *machine) refApply(next *World, s Side, res *spec.Result, t *Transition
 			next.Lost += uint8(over)
 		}
 	}
+	if res.Next.Epoch >= MaxEpochs {
+		return false // the epochs bound cuts it
+	}
+	for _, seg := range res.Sent() {
+		if seg.Seq.Epoch >= MaxEpochs || seg.Ack.Epoch >= MaxEpochs {
+			return false
+		}
+	}
 	for i, seg := range res.Sent() {
 		if !encodable(seg) {
 			mc.fail(fmt.Errorf("row %s sends %s, outside the model's sequence space (SYN, one byte of text, FIN)", mc.table.Row(res.Row).ID, seg))
@@ -227,6 +250,9 @@ func (mc *machine) refApply(next *World, s Side, res *spec.Result, t *Transition
 	e := &next.E[s]
 	was := e.TCB.State
 	e.TCB = res.Next
+	if res.Row >= 0 && mc.table.Row(res.Row).Do&spec.OpNewTCB != 0 {
+		*e = Endpoint{TCB: res.Next, Opened: true, Incarnation: e.Incarnation + 1, Crashed: e.Crashed}
+	}
 	if res.Next.State == spec.Closed && was != spec.Closed {
 		switch res.Notice {
 		case spec.NoticeReset:

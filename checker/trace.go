@@ -36,15 +36,16 @@ func (t *Trace) Final() *World {
 }
 
 // Numbering returns the concrete ISNs a trace prints with, as RFC 9293's
-// Figure 6 does: A's ISS is 100 and B's 300, and each later incarnation's
-// 400 further on.
+// Figure 6 does: A's first ISS is 100 and B's 300, and each later epoch's
+// 400 further on, so the numbers respect the epochs' order and no
+// epoch's numbers fall in another's window.
 func Numbering(s Side) spec.Numbering {
 	base := uint32(100)
 	if s == B {
 		base = 300
 	}
 	n := spec.Numbering{}
-	for e := uint8(0); e < 4; e++ {
+	for e := uint8(0); e < MaxEpochs; e++ {
 		n[e] = base + 400*uint32(e)
 	}
 	return n

@@ -216,7 +216,7 @@ func segmentViews(from Side, segs []spec.Segment) []SegmentView {
 func segmentView(from Side, g spec.Segment) SegmentView {
 	to := from.Peer()
 	v := SegmentView{From: from.String(), To: to.String(), Flags: g.Flags.String(), Text: FormatSegment(from, g)}
-	if g.Flags&^spec.Data != spec.RST|spec.ACK {
+	if !g.IsResetReply() {
 		// A TCB-less endpoint's <SEQ=0><CTL=RST,ACK> has no sequence
 		// space to count in; spec.FormatBetween prints it as 0 too.
 		v.Seq = Numbering(from).Number(g.Seq)

@@ -131,10 +131,26 @@ var kindOf = func() (k [32]uint8) {
 
 // Bit widths of the encoding.
 const (
-	segBits      = 3 + 2 + 2 + 2 + 2
-	endpointBits = 28
+	// epochBits is the width of an ISN epoch. Every ISN selection takes a
+	// fresh epoch, so an endpoint may select at most MaxEpochs ISNs; a
+	// transition that would need one more is cut, and the search is
+	// inconclusive ("epochs" bound), never wrapped around.
+	epochBits    = 3
+	offBits      = 2
+	segBits      = 3 + 2*(epochBits+offBits)
+	endpointBits = 32
+	faultBits    = 6
 	maxWords     = 4
 )
+
+// MaxEpochs is how many ISN epochs the state encoding holds: 0 to
+// MaxEpochs-1. An endpoint's epoch starts at 0 and advances each time a
+// TCB that selected an ISN is deleted or returns to LISTEN; a transition
+// that would advance it past the last is cut, and the search is then
+// inconclusive (the "epochs" bound).
+const MaxEpochs = 1 << epochBits
+
+const epochMask = MaxEpochs - 1
 
 // codec packs worlds of one model into a fixed number of 64-bit words.
 type codec struct {
@@ -147,7 +163,7 @@ type codec struct {
 }
 
 func newCodec(m *Model) codec {
-	bits := 2*endpointBits + 3 + 3 + 2*m.Net.Capacity*segBits
+	bits := 2*endpointBits + faultBits + 2*m.Net.Capacity*segBits
 	return codec{words: (bits + 63) / 64, capacity: m.Net.Capacity, dirBits: uint(m.Net.Capacity) * segBits, reorder: m.Net.Reorder, reuseISN: m.ReuseISN}
 }
 
@@ -182,9 +198,9 @@ func (b *bitReader) get(n uint) uint64 {
 
 func encodeSeg(s spec.Segment) uint64 {
 	k := uint64(kindOf[s.Flags&31])
-	v := k | uint64(s.Seq.Epoch&3)<<3 | uint64(s.Seq.Off&3)<<5
+	v := k | uint64(s.Seq.Epoch&epochMask)<<3 | uint64(s.Seq.Off&3)<<(3+epochBits)
 	if s.Flags.Has(spec.ACK) {
-		v |= uint64(s.Ack.Epoch&3)<<7 | uint64(s.Ack.Off&3)<<9
+		v |= uint64(s.Ack.Epoch&epochMask)<<(5+epochBits) | uint64(s.Ack.Off&3)<<(5+2*epochBits)
 	}
 	return v
 }
@@ -192,26 +208,26 @@ func encodeSeg(s spec.Segment) uint64 {
 func decodeSeg(v uint64) spec.Segment {
 	return spec.Segment{
 		Flags: segKinds[v&7],
-		Seq:   spec.Seq{Epoch: uint8(v >> 3 & 3), Off: uint8(v >> 5 & 3)},
-		Ack:   spec.Seq{Epoch: uint8(v >> 7 & 3), Off: uint8(v >> 9 & 3)},
+		Seq:   spec.Seq{Epoch: uint8(v >> 3 & epochMask), Off: uint8(v >> (3 + epochBits) & 3)},
+		Ack:   spec.Seq{Epoch: uint8(v >> (5 + epochBits) & epochMask), Off: uint8(v >> (5 + 2*epochBits) & 3)},
 	}
 }
 
-// encodable reports whether a segment fits the encoding; the codec's
-// bounds make this hold for every segment the templates produce.
+// encodable reports whether a segment fits the encoding, epochs aside
+// (see epochFits): the codec's bounds make this hold for every segment
+// the templates produce.
 func encodable(s spec.Segment) bool {
-	return kindOf[s.Flags&31] != 0xff && s.Seq.Epoch < 4 && s.Seq.Off < 4 && s.Ack.Epoch < 4 && s.Ack.Off < 4
+	return kindOf[s.Flags&31] != 0xff && s.Seq.Off < 4 && s.Ack.Off < 4
 }
 
-// epoch is the ISN epoch of an endpoint's incarnation.
-func (c *codec) epoch(inc uint8) uint8 {
-	if c.reuseISN {
-		return 0
-	}
-	return inc
-}
+// epochFits reports whether an epoch fits the encoding.
+func epochFits(e uint8) bool { return e < MaxEpochs }
 
-// Endpoint layout, in bits from the low end of a 28-bit field.
+// epochsFit reports whether a segment's epochs fit the encoding.
+func epochsFit(s spec.Segment) bool { return epochFits(s.Seq.Epoch) && epochFits(s.Ack.Epoch) }
+
+// Endpoint layout, in bits from the low end of a 32-bit field: the TCB's
+// fields (below epOpened), then the user's record.
 const (
 	epState        = 0  // 4 bits
 	epPassive      = 4  // 1
@@ -220,16 +236,17 @@ const (
 	epDataSent     = 9  // 1
 	epDataQueued   = 10 // 1
 	epClosePending = 11 // 1
-	epIRSEpoch     = 12 // 2
-	epRcvNxt       = 14 // 2
-	epRetries      = 16 // 2
-	epOpened       = 18 // 1
-	epSent         = 19 // 1
-	epClosed       = 20 // 1
-	epAborted      = 21 // 1
-	epCrashed      = 22 // 1
-	epIncarnation  = 23 // 2
-	epEnded        = 25 // 3
+	epIRSEpoch     = 12 // epochBits
+	epRcvNxt       = 15 // 2
+	epRetries      = 17 // 2
+	epEpoch        = 19 // epochBits
+	epOpened       = 22 // 1
+	epSent         = 23 // 1
+	epClosed       = 24 // 1
+	epAborted      = 25 // 1
+	epCrashed      = 26 // 1
+	epIncarnation  = 27 // 2
+	epEnded        = 29 // 3
 )
 
 func b2u(b bool) uint64 {
@@ -242,23 +259,26 @@ func b2u(b bool) uint64 {
 // Endpoint fields as bit masks.
 const (
 	// tcbMask covers the TCB's fields; the user's record lies above it.
-	tcbMask    = 1<<epOpened - 1
-	endedMask  = 7 << epEnded
-	closedBits = uint32(spec.Closed) << epState
-	bitOpened  = 1 << epOpened
-	bitSent    = 1 << epSent
-	bitClosed  = 1 << epClosed
-	bitAborted = 1 << epAborted
-	bitCrashed = 1 << epCrashed
+	tcbMask      = 1<<epOpened - 1
+	endedMask    = 7 << epEnded
+	closedBits   = uint32(spec.Closed) << epState
+	stateMask    = 15 << epState
+	timeWaitBits = uint32(spec.TimeWait) << epState
+	bitOpened    = 1 << epOpened
+	bitSent      = 1 << epSent
+	bitClosed    = 1 << epClosed
+	bitAborted   = 1 << epAborted
+	bitCrashed   = 1 << epCrashed
 )
 
-// packTCB packs a TCB's fields, all but the ISN epoch, which the
-// incarnation determines (codec.epoch).
+// packTCB packs a TCB's fields. SameISN is the model's, not the state's
+// (codec.tcbOf restores it).
 func packTCB(t *spec.TCB) uint32 {
 	return uint32(t.State)<<epState | uint32(b2u(t.Passive))<<epPassive |
 		uint32(t.SndUna&3)<<epSndUna | uint32(t.SndNxt&3)<<epSndNxt |
 		uint32(b2u(t.DataSent))<<epDataSent | uint32(b2u(t.DataQueued))<<epDataQueued | uint32(b2u(t.ClosePending))<<epClosePending |
-		uint32(t.IRSEpoch&3)<<epIRSEpoch | uint32(t.RcvNxt&3)<<epRcvNxt | uint32(t.Retries&3)<<epRetries
+		uint32(t.IRSEpoch&epochMask)<<epIRSEpoch | uint32(t.RcvNxt&3)<<epRcvNxt | uint32(t.Retries&3)<<epRetries |
+		uint32(t.Epoch&epochMask)<<epEpoch
 }
 
 func packEndpoint(e *Endpoint) uint32 {
@@ -273,13 +293,14 @@ func (c *codec) tcbOf(v uint32) spec.TCB {
 	return spec.TCB{
 		State:        spec.State(v >> epState & 15),
 		Passive:      v>>epPassive&1 != 0,
-		Epoch:        c.epoch(uint8(v >> epIncarnation & 3)),
+		Epoch:        uint8(v >> epEpoch & epochMask),
+		SameISN:      c.reuseISN,
 		SndUna:       uint8(v >> epSndUna & 3),
 		SndNxt:       uint8(v >> epSndNxt & 3),
 		DataSent:     v>>epDataSent&1 != 0,
 		DataQueued:   v>>epDataQueued&1 != 0,
 		ClosePending: v>>epClosePending&1 != 0,
-		IRSEpoch:     uint8(v >> epIRSEpoch & 3),
+		IRSEpoch:     uint8(v >> epIRSEpoch & epochMask),
 		RcvNxt:       uint8(v >> epRcvNxt & 3),
 		Retries:      uint8(v >> epRetries & 3),
 	}
@@ -333,14 +354,14 @@ func (p *packedWorld) push(d Side, code uint16, sorted bool) {
 	p.seg[d][j] = code
 }
 
-// pack encodes a packed world: word 0 holds both endpoints (28 bits each)
-// and the fault counters (3 bits each); the channels' segments follow, 11
-// bits each, capacity slots per direction.
+// pack encodes a packed world: word 0 holds both endpoints (32 bits each);
+// the fault counters (3 bits each) follow, then the channels' segments,
+// segBits each, capacity slots per direction.
 func (c *codec) pack(p *packedWorld, out *[maxWords]uint64) {
 	*out = [maxWords]uint64{}
-	out[0] = uint64(p.ep[0]) | uint64(p.ep[1])<<endpointBits |
-		uint64(p.lost&7)<<(2*endpointBits) | uint64(p.dup&7)<<(2*endpointBits+3)
-	b := bitWriter{w: out, pos: 2*endpointBits + 6}
+	out[0] = uint64(p.ep[0]) | uint64(p.ep[1])<<endpointBits
+	b := bitWriter{w: out, pos: 2 * endpointBits}
+	b.put(uint64(p.lost&7)|uint64(p.dup&7)<<3, faultBits)
 	for d := range p.seg {
 		if c.dirBits <= 64 {
 			// A direction's slots fit one word: gather them, then write
@@ -364,11 +385,11 @@ func (c *codec) pack(p *packedWorld, out *[maxWords]uint64) {
 // unpack decodes a key into a packed world.
 func (c *codec) unpack(in *[maxWords]uint64, p *packedWorld) {
 	*p = packedWorld{}
-	p.ep[0] = uint32(in[0] & (1<<endpointBits - 1))
-	p.ep[1] = uint32(in[0] >> endpointBits & (1<<endpointBits - 1))
-	p.lost = uint8(in[0] >> (2 * endpointBits) & 7)
-	p.dup = uint8(in[0] >> (2*endpointBits + 3) & 7)
-	b := bitReader{w: in, pos: 2*endpointBits + 6}
+	p.ep[0] = uint32(in[0])
+	p.ep[1] = uint32(in[0] >> endpointBits)
+	b := bitReader{w: in, pos: 2 * endpointBits}
+	faults := b.get(faultBits)
+	p.lost, p.dup = uint8(faults&7), uint8(faults>>3)
 	for d := range p.seg {
 		if c.dirBits <= 64 {
 			v := b.get(c.dirBits)

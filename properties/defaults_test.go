@@ -198,7 +198,9 @@ func TestDefaultRunTime(t *testing.T) {
 		}
 	}
 	t.Logf("%d properties on %d explorations of %d states in all, in %v", len(s.Properties), len(seen), states, defaultTime)
-	assert.Less(t, states, 1_500_000, "the default models stay small")
+	// Ordered epochs, one per ISN selection, took the set from 1.01M to
+	// about 1.5M states; the bound leaves room for a few more models.
+	assert.Less(t, states, 2_000_000, "the default models stay small")
 	assert.Less(t, defaultTime, 60*time.Second)
 }
 

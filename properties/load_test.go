@@ -335,7 +335,7 @@ models:
     overlay:
       remove: [CLOSED/rcv-rst]
 `,
-			want: []string{`p.yaml:4:7: the overlay cannot be applied: table rfc9293+overlay is not total: 240 events of CLOSED have no row, the first CLOSED on rcv RST (passive=false, text queued=false, CLOSE queued=false)`},
+			want: []string{`p.yaml:4:7: the overlay cannot be applied: table rfc9293+overlay is not total: 336 events of CLOSED have no row, the first CLOSED on rcv RST (passive=false, text queued=false, CLOSE queued=false)`},
 		},
 		{
 			name: "coverage",

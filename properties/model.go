@@ -461,12 +461,12 @@ func rowIDs(t *spec.Table) []string {
 // Names of the row vocabulary in YAML.
 var (
 	guardKeys  = []string{"always", "passive", "active", "data-queued", "no-data-queued", "close-pending", "no-close-pending"}
-	outputKeys = []string{"syn", "syn-ack", "ack", "data", "fin", "queued", "rst-for-ack", "rst-ack-for-seg", "rst", "retransmit"}
-	opKeys     = []string{"record-irs", "ack-update", "consume", "queue-data", "queue-close", "set-passive", "set-active"}
+	outputKeys = []string{"syn", "syn-ack", "ack", "data", "fin", "queued", "rst-for-ack", "rst-ack-for-seg", "rst", "retransmit", "rst-ack"}
+	opKeys     = []string{"record-irs", "ack-update", "consume", "queue-data", "queue-close", "set-passive", "set-active", "new-tcb"}
 	timerKeys  = []string{"start-retransmission", "stop-retransmission", "start-2msl", "restart-2msl", "stop-all"}
 	noticeKeys = []string{"none", "exists", "no-connection", "closing", "reset", "refused", "user-timeout", "remote-close", "established", "closed"}
-	seqKeys    = []string{"unchecked", "in-order", "ahead", "irs", "outside"}
-	ackKeys    = []string{"none", "of-syn", "of-data", "of-fin", "duplicate", "unacceptable"}
+	seqKeys    = []string{"unchecked", "in-order", "ahead", "irs", "outside", "beyond"}
+	ackKeys    = []string{"none", "of-syn", "of-data", "of-fin", "duplicate", "old", "unacceptable"}
 )
 
 // enumIndex finds s among keys, case-insensitively.
