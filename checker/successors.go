@@ -202,7 +202,12 @@ func (mc *machine) describe(w *World, mv *move, t *Transition) {
 		res = mc.step(w.E[mv.actor].TCB, spec.Call(mv.call))
 	case ActDeliver:
 		t.Seg = decodeSeg(uint64(mv.seg))
-		res = mc.step(w.E[mv.actor].TCB, spec.Arrival(t.Seg))
+		e := &w.E[mv.actor]
+		tcb := e.TCB
+		if mc.listenerGone(tcb.State, e.Incarnation) {
+			tcb.Passive = false
+		}
+		res = mc.step(tcb, spec.Arrival(t.Seg))
 	case ActLose, ActDuplicate:
 		t.Seg = decodeSeg(uint64(mv.seg))
 		return
@@ -342,6 +347,16 @@ func (mc *machine) expand(p *packedWorld, buf *expandBuf, emit func(mv *move, ne
 	}
 }
 
+// listenerGone reports whether an endpoint in state s, in incarnation inc,
+// has no listener to take a new connection from TIME-WAIT (the table's
+// OpNewTCB rows, guarded by the passive flag): the passive side's listener
+// takes one only while its user may still open a connection. With no
+// reopen left it is closed, and TIME-WAIT answers the SYN as an active
+// side's does; the caller clears the passive flag for the step.
+func (mc *machine) listenerGone(s spec.State, inc uint8) bool {
+	return mc.listener && s == spec.TimeWait && int(inc) >= mc.m.Reopens
+}
+
 // mayLose reports whether the network may lose n more segments, lost
 // having been lost so far.
 func (mc *machine) mayLose(lost uint8, n int) bool {
@@ -401,10 +416,7 @@ func (mc *machine) deliver(p *packedWorld, from Side, i int, mv *move, next *pac
 	*next = *p
 	next.remove(from, i)
 	ep := next.ep[to]
-	if mc.listener && ep&stateMask == timeWaitBits && int(ep>>epIncarnation&3) >= mc.m.Reopens {
-		// The passive side's listener takes a new connection only while
-		// its user may still open one: with no reopen left it is closed,
-		// and TIME-WAIT answers the SYN as an active side's does.
+	if mc.listenerGone(spec.State(ep>>epState&15), uint8(ep>>epIncarnation&3)) {
 		ep &^= 1 << epPassive
 	}
 	ef := mc.effect(ep, spec.Arrive, code)

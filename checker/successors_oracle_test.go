@@ -314,6 +314,8 @@ func TestPackedGeneratorMatchesOracle(t *testing.T) {
 		m.A.Abort, m.B.Crash, m.Net.Duplicates = true, true, 1
 		models = append(models, m)
 	}
+	// Linux's listener in TIME-WAIT, and the epochs bound.
+	models = append(models, twReuseModel("linux", 1), synStormModel(MaxBudget))
 	for _, m := range models {
 		t.Run(m.Name, func(t *testing.T) {
 			mc := newMachine(&m)
