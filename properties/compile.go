@@ -40,9 +40,11 @@ const (
 	tyFlags
 	tyAction
 	tyCall
+	tySeqClass
+	tyAckClass
 )
 
-var typNames = [...]string{"a truth value", "a number", "a state", "an ending", "a side", "a set of flags", "an action", "a call"}
+var typNames = [...]string{"a truth value", "a number", "a state", "an ending", "a side", "a set of flags", "an action", "a call", "a sequence class", "an acknowledgment class"}
 
 func (t typ) String() string { return typNames[t] }
 
@@ -339,7 +341,7 @@ func (c *compiler) in(n *inExpr) (val, *exprError) {
 			}
 			mask |= 1 << s
 		}
-	case tyEnding, tyAction, tyCall, tySide:
+	case tyEnding, tyAction, tyCall, tySide, tySeqClass, tyAckClass:
 		if !n.brace {
 			return val{}, c.errf(n.items[0].pos, "expected a set in braces after \"in\", as in {reset, refused}")
 		}
@@ -351,7 +353,7 @@ func (c *compiler) in(n *inExpr) (val, *exprError) {
 			mask |= 1 << k
 		}
 	default:
-		return val{}, c.errf(n.pos, `"in" tests a state, an ending, a side, an action or a call, not %s`, x.ty)
+		return val{}, c.errf(n.pos, `"in" tests a state, an ending, a side, an action, a call or a class, not %s`, x.ty)
 	}
 	if x.konst {
 		return constBool(mask&(1<<x.k) != 0), nil
@@ -733,7 +735,7 @@ func (c *compiler) sideFields(side sideRef, parts []ident, before bool, head ide
 }
 
 // Step fields, available in step invariants.
-var stepFieldNames = []string{"action", "actor", "call", "received", "sent", "nsent"}
+var stepFieldNames = []string{"action", "actor", "call", "received", "seq", "ack", "sent", "nsent"}
 
 func (c *compiler) stepField(parts []ident) (val, *exprError) {
 	if len(parts) == 1 {
@@ -762,6 +764,20 @@ func (c *compiler) stepField(parts []ident) (val, *exprError) {
 			}
 			return 0
 		}}
+	case "seq":
+		v = val{ty: tySeqClass, i: func(_, _ *world, t *trans) int {
+			if t.Action == checker.ActDeliver {
+				return int(t.Event.Seq)
+			}
+			return noClass
+		}}
+	case "ack":
+		v = val{ty: tyAckClass, i: func(_, _ *world, t *trans) int {
+			if t.Action == checker.ActDeliver {
+				return int(t.Event.Ack)
+			}
+			return noClass
+		}}
 	case "sent":
 		v = val{ty: tyFlags, f: func(_, _ *world, t *trans) spec.Flags {
 			var f spec.Flags
@@ -783,6 +799,9 @@ func (c *compiler) stepField(parts []ident) (val, *exprError) {
 
 // noCall is step.call when the step is not a call, a timeout or a reopen.
 const noCall = 31
+
+// noClass is step.seq and step.ack when the step is not a delivery.
+const noClass = 31
 
 // literal reads a bare name as a value of type ty.
 func (c *compiler) literal(id ident, ty typ) (int, *exprError) {
@@ -814,6 +833,22 @@ func (c *compiler) literal(id ident, ty typ) (int, *exprError) {
 			return 0, c.errf(id.pos, "unknown call %q (expected one of %s)%s", id.name, strings.Join(names, ", "), suggestFold(id.name, names))
 		}
 		return int(k), nil
+	case tySeqClass:
+		names := spec.SeqClassNames()
+		for i, n := range names {
+			if strings.EqualFold(n, id.name) {
+				return i, nil
+			}
+		}
+		return 0, c.errf(id.pos, "unknown sequence class %q (expected one of %s)%s", id.name, strings.Join(names, ", "), suggestFold(id.name, names))
+	case tyAckClass:
+		names := spec.AckClassNames()
+		for i, n := range names {
+			if strings.EqualFold(n, id.name) {
+				return i, nil
+			}
+		}
+		return 0, c.errf(id.pos, "unknown acknowledgment class %q (expected one of %s)%s", id.name, strings.Join(names, ", "), suggestFold(id.name, names))
 	case tyFlags:
 		return 0, c.errf(id.pos, `flags are tested with "has", as in step.sent has %s`, id.name)
 	case tyBool, tyInt:

@@ -155,6 +155,8 @@ func TestStepFormulaSemantics(t *testing.T) {
 	rstBack.NOut = 1
 	closeCall := &checker.Transition{Action: checker.ActCall, Actor: checker.A, Call: spec.Close, NOut: 1}
 	closeCall.Out[0] = spec.Segment{Flags: spec.FIN | spec.ACK}
+	oldFin := &checker.Transition{Action: checker.ActDeliver, Actor: checker.B, Seg: spec.Segment{Flags: spec.FIN | spec.ACK},
+		Event: spec.Event{Kind: spec.Arrive, Flags: spec.FIN | spec.ACK, Seq: spec.SeqInOrder, Ack: spec.AckOld}}
 
 	cases := []struct {
 		formula string
@@ -177,6 +179,13 @@ func TestStepFormulaSemantics(t *testing.T) {
 		{"forall(X, before.X.state == ESTABLISHED => X.ended != reset)", rstIn, false},
 		{"step.actor.peer.state == ESTABLISHED", rstIn, true},
 		{"before.quiescent && before.B.synced_with_peer", rstIn, true},
+		{"step.ack == old && step.seq == in-order", oldFin, true},
+		{"step.ack in {duplicate, old}", oldFin, true},
+		{"step.ack == OF-FIN", oldFin, false},
+		{"step.seq in {outside, beyond}", oldFin, false},
+		// A step that delivers nothing has no classes.
+		{"step.ack == none || step.seq == unchecked", closeCall, false},
+		{"step.ack != old", closeCall, true},
 	}
 	for _, c := range cases {
 		f := compileStep(t, c.formula)
@@ -205,7 +214,7 @@ func TestFormulaErrors(t *testing.T) {
 		{"A.state", false, 0, "the formula is a state, not a truth value (did you mean to compare it with something?)"},
 		{"A.state == 3", false, 8, "cannot compare a state with a number"},
 		{"A.state < CLOSED", false, 8, "a state can only be compared with == and != (< has no order)"},
-		{"A.incarnation in {CLOSED}", false, 14, `"in" tests a state, an ending, a side, an action or a call, not a number`},
+		{"A.incarnation in {CLOSED}", false, 14, `"in" tests a state, an ending, a side, an action, a call or a class, not a number`},
 		{"A.state in synchronised", false, 11, `unknown state set "synchronised" (did you mean "synchronized"?) (a set of states is written in braces, as in {CLOSED, LISTEN})`},
 		{"A.state in {}", false, 12, "the set is empty"},
 		{"A.ended == rest", false, 11, `unknown ending "rest" (expected one of none, closed, reset, refused, user-timeout, aborted, crashed, other) (did you mean "reset"?)`},
@@ -221,6 +230,10 @@ func TestFormulaErrors(t *testing.T) {
 		{"before.A.state == CLOSED", false, 0, `"before" is only available in a step-invariant, which looks at one step`},
 		{"step.recieved has RST", true, 5, `a step has no field "recieved" (did you mean "received"?)`},
 		{"step.received == RST", true, 17, `flags are tested with "has", as in step.sent has RST`},
+		{"step.ack == olde", true, 12, `unknown acknowledgment class "olde" (expected one of none, of-SYN, of-data, of-FIN, duplicate, old, unacceptable) (did you mean "old"?)`},
+		{"step.seq == byond", true, 12, `unknown sequence class "byond" (expected one of unchecked, in-order, ahead, irs, outside, beyond) (did you mean "beyond"?)`},
+		{"step.ack < old", true, 9, "an acknowledgment class can only be compared with == and != (< has no order)"},
+		{"step.seq == old", true, 12, `unknown sequence class "old" (expected one of unchecked, in-order, ahead, irs, outside, beyond)`},
 		{"step.action == delivr", true, 15, `unknown action "delivr" (expected one of call, timeout, deliver, lose, duplicate, crash, reopen) (did you mean "deliver"?)`},
 		{"forall X: X.state == CLOSED", false, 7, `expected "(" after "forall", as in forall(X, X.state == CLOSED), found "X"`},
 		{"forall(A, A.state == CLOSED)", false, 7, `"A" is a reserved name; choose another variable name, such as X`},
