@@ -24,6 +24,7 @@ var defaultVerdicts = map[string]checker.Verdict{
 	"only-first-closer-time-wait":            checker.Holds,
 	"time-wait-necessary":                    checker.Holds,
 	"time-wait-assassination":                checker.Violated,
+	"old-ack-moves-nothing":                  checker.Violated,
 	"no-rst-answers-rst":                     checker.Holds,
 	"no-half-open":                           checker.Holds,
 	"half-open-after-crash":                  checker.Violated,
