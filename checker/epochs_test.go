@@ -102,3 +102,30 @@ func TestLinuxTimeWaitListener(t *testing.T) {
 		require.Equal(t, Holds, rep.Outcomes[0].Verdict, "%s on %s: %s", m.Name, m.Table.Name(), rep.Outcomes[0].Message)
 	}
 }
+
+// TestLinuxLoopbackTakesOverTimeWait: with tcp_tw_reuse in force
+// (linux-loopback), the client's user reconnects from its own TIME-WAIT,
+// as a new incarnation with a later ISN; under linux it must wait.
+func TestLinuxLoopbackTakesOverTimeWait(t *testing.T) {
+	prop := []Property{{Name: "no-takeover", Kind: StepInvariant, Step: func(b *World, _ *Transition, a *World) bool {
+		return !(b.E[A].TCB.State == spec.TimeWait && a.E[A].TCB.State == spec.SynSent)
+	}}}
+	m := twReuseModel("linux-loopback", 1)
+	rep, err := Check(m, prop, Options{})
+	require.NoError(t, err)
+	o := rep.Outcomes[0]
+	require.Equal(t, Violated, o.Verdict, o.Message)
+	last := o.Trace.Steps[len(o.Trace.Steps)-1]
+	require.Equal(t, ActReopen, last.Action)
+	a := last.After.E[A]
+	require.Equal(t, uint8(1), a.Incarnation)
+	require.True(t, a.Opened)
+	require.False(t, a.Closed)
+	require.Greater(t, a.TCB.Epoch, last.Before.E[A].TCB.Epoch)
+	require.Equal(t, []spec.Segment{{Flags: spec.SYN, Seq: spec.Seq{Epoch: a.TCB.Epoch}}}, last.Sent())
+	checkReplay(t, m, o.Trace)
+
+	rep, err = Check(twReuseModel("linux", 1), prop, Options{})
+	require.NoError(t, err)
+	require.Equal(t, Holds, rep.Outcomes[0].Verdict)
+}

@@ -98,8 +98,11 @@ type machine struct {
 	// sequence space); the search stops with it.
 	err error
 	// listener is set when the table has a row that replaces a connection
-	// by a new one on a listener (Linux's SYN in TIME-WAIT).
-	listener bool
+	// by a new one on a listener (Linux's SYN in TIME-WAIT); reuse when its
+	// connect in TIME-WAIT takes the old connection over (Linux's
+	// tcp_tw_reuse), which makes TIME-WAIT a place an active user may
+	// reopen from.
+	listener, reuse bool
 	// epochCut counts transitions not taken because an endpoint would
 	// need an ISN epoch past the encoding's last (MaxEpochs). Unlike the
 	// capacity bound, which is part of the model, this is a bound of the
@@ -110,7 +113,11 @@ type machine struct {
 func newMachine(m *Model) *machine {
 	mc := &machine{m: m, table: m.Table, codec: newCodec(m), effects: &effectCache{}, cache: &stepCache{}}
 	for i := 0; i < m.Table.NumRows(); i++ {
-		mc.listener = mc.listener || m.Table.Row(i).Do&spec.OpNewTCB != 0
+		r := m.Table.Row(i)
+		if r.Do&spec.OpNewTCB != 0 {
+			mc.listener = mc.listener || r.On.Kind == spec.Arrive
+			mc.reuse = mc.reuse || (r.From == spec.TimeWait && r.On.Kind == spec.OpenActive)
+		}
 	}
 	switch {
 	case !m.Net.Loss:
@@ -251,6 +258,11 @@ func (mc *machine) expand(p *packedWorld, buf *expandBuf, emit func(mv *move, ne
 				mc.call(p, s, ActReopen, kind, mv, next, emit)
 			}
 		}
+		if mc.reuse && role.Open == ActiveOpen && state == spec.TimeWait && int(ep>>epIncarnation&3) < mc.m.Reopens {
+			// The new connection replaces the one in TIME-WAIT; apply
+			// starts its incarnation (effect.newTCB).
+			mc.call(p, s, ActReopen, spec.OpenActive, mv, next, emit)
+		}
 		if ep&bitOpened != 0 && state != spec.Closed {
 			if role.Send && ep&bitSent == 0 {
 				mc.call(p, s, ActCall, spec.Send, mv, next, emit)
@@ -373,7 +385,7 @@ func (mc *machine) canRetransmit(t *spec.TCB) bool {
 func (mc *machine) call(p *packedWorld, s Side, act Action, k spec.EventKind, mv *move, next *packedWorld, emit func(*move, *packedWorld)) {
 	*next = *p
 	ep := p.ep[s]
-	if act == ActReopen {
+	if act == ActReopen && ep&stateMask == closedBits {
 		// A new incarnation: a fresh user record on the CLOSED TCB, whose
 		// epoch names the next ISN; the host's one crash stays counted.
 		inc := ep>>epIncarnation&3 + 1

@@ -38,6 +38,9 @@ func (mc *machine) refSuccessors(w *World, emit func(t *Transition, next *World)
 				mc.refCall(w, s, ActReopen, kind, t, next, emit)
 			}
 		}
+		if role.Open == ActiveOpen && tcb.State == spec.TimeWait && int(e.Incarnation) < mc.m.Reopens && refTakesOverTimeWait(mc.table) {
+			mc.refCall(w, s, ActReopen, spec.OpenActive, t, next, emit)
+		}
 		if e.Opened && tcb.State != spec.Closed {
 			if role.Send && !e.Sent {
 				mc.refCall(w, s, ActCall, spec.Send, t, next, emit)
@@ -139,7 +142,7 @@ func (mc *machine) refMayLose(w *World, n int) bool {
 func (mc *machine) refCall(w *World, s Side, act Action, k spec.EventKind, t *Transition, next *World, emit func(*Transition, *World)) {
 	*next = *w
 	ne := &next.E[s]
-	if act == ActReopen {
+	if act == ActReopen && ne.TCB.State == spec.Closed {
 		inc := ne.Incarnation + 1
 		*ne = Endpoint{TCB: ne.TCB, Incarnation: inc, Crashed: ne.Crashed}
 	}
@@ -202,11 +205,18 @@ func (mc *machine) refDeliver(w *World, from Side, i int, t *Transition, next *W
 // connection on a listener.
 func refHasListener(t *spec.Table) bool {
 	for _, r := range t.Rows() {
-		if r.Do&spec.OpNewTCB != 0 {
+		if r.Do&spec.OpNewTCB != 0 && r.On.Kind == spec.Arrive {
 			return true
 		}
 	}
 	return false
+}
+
+// refTakesOverTimeWait reports whether the table lets a connect in
+// TIME-WAIT start a new connection.
+func refTakesOverTimeWait(t *spec.Table) bool {
+	i, ok := t.Lookup(spec.TCB{State: spec.TimeWait}, spec.Event{Kind: spec.OpenActive})
+	return ok && t.Row(i).Do&spec.OpNewTCB != 0
 }
 
 // apply installs a Step result for side s: the new TCB, the segments sent
@@ -315,7 +325,7 @@ func TestPackedGeneratorMatchesOracle(t *testing.T) {
 		models = append(models, m)
 	}
 	// Linux's listener in TIME-WAIT, and the epochs bound.
-	models = append(models, twReuseModel("linux", 1), synStormModel(MaxBudget))
+	models = append(models, twReuseModel("linux", 1), twReuseModel("linux-loopback", 1), synStormModel(MaxBudget))
 	for _, m := range models {
 		t.Run(m.Name, func(t *testing.T) {
 			mc := newMachine(&m)

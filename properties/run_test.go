@@ -128,7 +128,7 @@ func TestRunOptions(t *testing.T) {
 	_, err = s.Run(RunOptions{Properties: []string{"tiny-arc"}})
 	assert.EqualError(t, err, `no property "tiny-arc" (did you mean "tiny-arcs"?)`)
 	_, err = s.Run(RunOptions{Variant: "rfc7933"})
-	assert.EqualError(t, err, `unknown variant "rfc7933" (expected one of rfc9293, rfc793, rfc793-figure, rfc5961, rfc1337, no-time-wait, linux)`)
+	assert.EqualError(t, err, `unknown variant "rfc7933" (expected one of rfc9293, rfc793, rfc793-figure, rfc5961, rfc1337, no-time-wait, linux, linux-loopback)`)
 
 	// A variant replaces every model's table: RFC 793's CLOSE in
 	// CLOSE-WAIT enters CLOSING, and without TIME-WAIT arc 20 is gone.

@@ -47,6 +47,7 @@ func Variants() []Variant {
 		{Name: "rfc1337", Description: "RFC 1337 fix F1: a RST in TIME-WAIT is ignored, which prevents TIME-WAIT assassination.", Overlay: rfc1337Overlay()},
 		{Name: "no-time-wait", Description: "TIME-WAIT removed: the active closer goes straight to CLOSED. A mutant, for seeing why TIME-WAIT exists.", Overlay: noTimeWaitOverlay()},
 		{Name: "linux", Description: "Linux's connection management where it differs from RFC 9293, each row citing the kernel function it follows: RFC 5961 as tcp_validate_incoming and tcp_ack implement it, TIME-WAIT as tcp_timewait_state_process handles it (an exact RST ends it, tcp_rfc1337 = 0; a later SYN opens a new connection on a listener), the orphaned FIN-WAIT-2 timeout (tcp_fin_timeout), and RST,ACK on ABORT.", Overlay: linuxOverlay()},
+		{Name: "linux-loopback", Description: "linux on a loopback interface, where tcp_tw_reuse's default (2) applies: a client's connect() may take over its own TIME-WAIT connection, with an ISN above the old one's (tcp_twsk_unique). Linux also asks for TCP timestamps there, which the model lacks, so PAWS does not screen old duplicates.", Overlay: linuxLoopbackOverlay()},
 	}
 }
 
@@ -256,4 +257,18 @@ func linuxOverlay() Overlay {
 			Note: "A SYN above RCV.NXT may open a new connection: the TIME-WAIT socket is deleted and the listener (kept by the side that opened passively) answers with an ISS above every number the old connection used (tw_snd_nxt + 65537). If the SYN was an old duplicate, the new connection is reset back to LISTEN and TIME-WAIT is not restored, against RFC 9293 MAY-2's condition (2)."},
 	)
 	return Overlay{Name: "linux", Description: "Linux", Replace: replace, Add: add}
+}
+
+// linuxLoopbackOverlay is linux with tcp_tw_reuse in force, as it is by
+// default on loopback (net.ipv4.tcp_tw_reuse = 2).
+func linuxLoopbackOverlay() Overlay {
+	o := linuxOverlay()
+	o.Name, o.Description = "linux-loopback", "Linux on loopback"
+	reuse := baseRow("TIME-WAIT/connect")
+	reuse.To, reuse.Tell = SynSent, NoticeNone
+	reuse.Send, reuse.Do, reuse.Timer = outs(OutSYN), OpNewTCB|OpSetActive, StartRetransmission
+	reuse.Cite = "Linux net/ipv4/tcp_ipv4.c tcp_twsk_unique (tcp_tw_reuse)"
+	reuse.Note = "connect() on the 4-tuple of our own TIME-WAIT connection takes it over: the TIME-WAIT socket goes, and the new connection's ISN is tw_snd_nxt + 65537, above every number the old one used."
+	o.Replace = append(o.Replace, reuse)
+	return o
 }

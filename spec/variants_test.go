@@ -185,8 +185,22 @@ func TestDiffLinux(t *testing.T) {
 	}
 }
 
+// TestDiffLinuxLoopback: linux-loopback is linux and tcp_tw_reuse's row.
+func TestDiffLinuxLoopback(t *testing.T) {
+	linux, err := spec.ForVariant("linux")
+	require.NoError(t, err)
+	loop, err := spec.ForVariant("linux-loopback")
+	require.NoError(t, err)
+	d := spec.Diff(linux, loop)
+	require.Len(t, d, 1)
+	require.Equal(t, "TIME-WAIT/connect", d[0].ID)
+	require.Equal(t, spec.SynSent, d[0].New.To)
+	require.NotZero(t, d[0].New.Do&spec.OpNewTCB)
+	require.Contains(t, d[0].New.Cite, "tcp_twsk_unique")
+}
+
 func TestVariantNamesAndOrigins(t *testing.T) {
-	require.Equal(t, []string{"rfc9293", "rfc793", "rfc793-figure", "rfc5961", "rfc1337", "no-time-wait", "linux"}, spec.VariantNames())
+	require.Equal(t, []string{"rfc9293", "rfc793", "rfc793-figure", "rfc5961", "rfc1337", "no-time-wait", "linux", "linux-loopback"}, spec.VariantNames())
 	for _, v := range spec.Variants() {
 		require.NotEmpty(t, v.Description, v.Name)
 		tbl, err := spec.ForVariant(v.Name)
@@ -209,7 +223,7 @@ func TestVariantNamesAndOrigins(t *testing.T) {
 	}
 	_, err := spec.ForVariant("rfc9999")
 	require.ErrorContains(t, err, `unknown variant "rfc9999"`)
-	require.ErrorContains(t, err, "rfc793, rfc793-figure, rfc5961, rfc1337, no-time-wait, linux")
+	require.ErrorContains(t, err, "rfc793, rfc793-figure, rfc5961, rfc1337, no-time-wait, linux, linux-loopback")
 }
 
 // TestOverlayPriority: a replaced row keeps its place; an added row comes
