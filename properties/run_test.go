@@ -139,7 +139,7 @@ func TestRunOptions(t *testing.T) {
 	rs, err = s.Run(RunOptions{Variant: "no-time-wait", Properties: []string{"tiny-arcs"}})
 	require.NoError(t, err)
 	assert.Equal(t, checker.Violated, rs[0].Outcome.Verdict)
-	assert.Contains(t, rs[0].Outcome.Message, "arc 20 (TIME-WAIT -> CLOSED on 2MSL timeout)")
+	assert.Contains(t, rs[0].Outcome.Message, "arc 20 (TIME-WAIT -> CLOSED on 2MSL timeout; not in table no-time-wait)")
 	assert.Contains(t, rs[0].Outcome.Message, "row TIME-WAIT/2msl (not in table no-time-wait)")
 
 	// Search bounds make verdicts inconclusive, coverage included; an
