@@ -39,15 +39,27 @@
 //     and the canonical form sorts it, so orders that carry no information
 //     are one state.
 //   - A crash deletes the TCB without telling the peer (RFC 9293 section
-//     3.5.1); a reopen starts a new incarnation with a new ISN epoch (or the
-//     same one, with Model.ReuseISN, the worst case of RFC 1337).
+//     3.5.1); a reopen starts a new incarnation. Every ISN an endpoint
+//     selects takes the next epoch of its ISN clock (see package spec), and
+//     the clock survives a crash; with Model.ReuseISN it never moves, the
+//     worst case of RFC 1337. An endpoint's epoch is kept in the state,
+//     with room for MaxEpochs of them: a transition that would need one
+//     more is cut, never wrapped, and the search is inconclusive with the
+//     "epochs" bound (a state whose only transitions were cut is not taken
+//     for a deadlock). The default models use at most five epochs per
+//     endpoint.
+//   - A row that replaces a connection by a new one (spec.OpNewTCB: the
+//     linux variants' SYN in TIME-WAIT, and linux-loopback's connect in
+//     TIME-WAIT) starts a new incarnation, counted against the user's
+//     reopens; a passive side's listener takes a SYN in TIME-WAIT only
+//     while its user may still reopen, and is closed after that.
 //
 // # The search
 //
 // Check explores the reachable worlds breadth-first (the default: shortest
 // counterexamples, identical from run to run) or depth-first. States are
-// packed into 64-bit words (two for the reference model: 28 bits per
-// endpoint, 3 bits per fault budget, 11 bits per segment slot) and kept in
+// packed into 64-bit words (three for the reference model: 32 bits per
+// endpoint, 3 bits per fault budget, 13 bits per segment slot) and kept in
 // discovery order in fixed-size chunks, with a parent index and the number
 // of the transition that produced each. The visited set is an open-
 // addressing table of 32-bit slots holding an index and a hash tag; in
@@ -56,8 +68,9 @@
 // rebuilt by replaying the recorded transition numbers from the initial
 // state, so a trace is always a real run of the model.
 //
-// Bounds on states, depth, time and memory end the search early; a property
-// the search did not decide is then Inconclusive, never Holds.
+// Bounds on states, depth, time and memory end the search early, and the
+// depth and epochs bounds cut transitions; a property the search did not
+// decide is then Inconclusive, never Holds.
 //
 // # Properties
 //
