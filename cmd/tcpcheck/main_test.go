@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"github.com/tcpcheck/tcpcheck/report"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -88,7 +89,7 @@ func TestHelpDocumentsExitCodes(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	out, _, code := runCmd(t, "", "version")
-	if code != ExitOK || !strings.HasPrefix(out, "tcpcheck ") || !strings.Contains(out, reportSchema) {
+	if code != ExitOK || !strings.HasPrefix(out, "tcpcheck ") || !strings.Contains(out, report.Schema) {
 		t.Errorf("exit %d, output %q", code, out)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/tcpcheck/tcpcheck/report"
 	"sort"
 	"strings"
 
@@ -132,10 +133,10 @@ func graphTrace(e *env, f *graphFlags) (*checker.TraceView, error) {
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	rep := buildReport(s, results, f.variant, false)
+	rep := report.Build(s, results, f.variant, false)
 	r := &rep.Results[0]
-	if r.Status == statusError {
-		return nil, &codeError{r.code, fmt.Errorf("property %s could not be checked: %s", r.Name, r.Message)}
+	if r.Status == report.StatusError {
+		return nil, &codeError{r.ExitCode, fmt.Errorf("property %s could not be checked: %s", r.Name, r.Message)}
 	}
 	if r.Trace == nil {
 		return nil, usageErrf("property %s has no trace to draw: it is %s (%s)", r.Name, r.Verdict, r.Message)

@@ -3,19 +3,21 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/tcpcheck/tcpcheck/report"
 	"io"
 	"os"
 
 	"github.com/spf13/cobra"
 )
 
-// The exit codes, documented in the root command's help and the README.
+// The exit codes are the report package's policy, documented in the root
+// command's help and the README.
 const (
-	ExitOK           = 0 // every property holds, or has its expected verdict
-	ExitViolated     = 1 // a property is violated (or does not have its expected verdict)
-	ExitUsage        = 2 // a usage or input error
-	ExitInconclusive = 3 // a search bound was hit before a property was decided
-	ExitInternal     = 4 // a bug in tcpcheck
+	ExitOK           = report.ExitOK
+	ExitViolated     = report.ExitViolated
+	ExitUsage        = report.ExitUsage
+	ExitInconclusive = report.ExitInconclusive
+	ExitInternal     = report.ExitInternal
 )
 
 const exitCodesHelp = `Exit codes:

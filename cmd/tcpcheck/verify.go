@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
+	"github.com/tcpcheck/tcpcheck/report"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -60,7 +60,7 @@ property, segment by segment. A search cut short by a bound (--max-states,
 never verified.
 
 Output formats (--format): text for people (coloured on a terminal unless
-NO_COLOR is set), json (schema ` + reportSchema + `, counterexamples
+NO_COLOR is set), json (schema ` + report.Schema + `, counterexamples
 included, readable by tcpcheck explain), junit (one test case per property),
 sarif (SARIF 2.1.0, each result at its property's line in the YAML file) and
 github (GitHub Actions annotations). --json, --junit and --sarif write more
@@ -92,7 +92,7 @@ standard error when it is a terminal.
 	fl.StringVar(&f.maxMemory, "max-memory", "", "stop a search when its visited set holds this much, such as 512MiB or 4GiB")
 	fl.StringVar(&f.strategy, "strategy", "bfs", "search strategy: bfs (shortest counterexamples) or dfs")
 	fl.BoolVar(&f.fingerprint, "fingerprint", false, "store 64-bit hashes of states instead of states: less memory, a tiny chance of missing a state")
-	fl.StringVar(&f.format, "format", "text", "output format: "+strings.Join(formatNames, ", "))
+	fl.StringVar(&f.format, "format", "text", "output format: "+strings.Join(report.FormatNames, ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the --format output into this file instead of standard output")
 	fl.StringVar(&f.jsonOut, "json", "", "also write the JSON report into this file")
 	fl.StringVar(&f.junitOut, "junit", "", "also write JUnit XML into this file")
@@ -101,7 +101,7 @@ standard error when it is a terminal.
 	fl.BoolVar(&f.stats, "stats", false, "report each search's size, memory and timings")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "text: print every counterexample and witness, not only those of failures")
 	fl.BoolVar(&f.noProgress, "no-progress", false, "do not show progress on standard error")
-	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(formatNames...))
+	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(report.FormatNames...))
 	_ = cmd.RegisterFlagCompletionFunc("variant", fixedCompletion(spec.VariantNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("strategy", fixedCompletion("bfs", "dfs"))
 	_ = cmd.RegisterFlagCompletionFunc("model", modelCompletion)
@@ -110,9 +110,8 @@ standard error when it is a terminal.
 }
 
 func runVerify(e *env, f *verifyFlags, files []string) error {
-	write, ok := formatters[f.format]
-	if !ok {
-		return usageErrf("--format is %q: expected one of %s", f.format, strings.Join(formatNames, ", "))
+	if !report.IsFormat(f.format) {
+		return usageErrf("--format is %q: expected one of %s", f.format, strings.Join(report.FormatNames, ", "))
 	}
 	opt, err := f.searchOptions()
 	if err != nil {
@@ -128,7 +127,7 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 		var le *loadError
 		if f.format == "github" && errors.As(err, &le) {
 			for _, pe := range le.list {
-				fmt.Fprintln(e.stdout, ghAnnotation("error", pe.Pos.File, pe.Pos.Line, pe.Pos.Col, "tcpcheck: invalid property file", pe.Msg))
+				fmt.Fprintln(e.stdout, report.GitHubAnnotation("error", pe.Pos.File, pe.Pos.Line, pe.Pos.Col, "tcpcheck: invalid property file", pe.Msg))
 			}
 		}
 		return err
@@ -150,21 +149,22 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 		}
 		return usageErrf("nothing to check: no properties in %s", what)
 	}
-	rep := buildReport(s, results, f.variant, f.stats)
-	fo := &formatOptions{color: e.useColor() && f.output == "", verbose: f.verbose}
+	rep := report.Build(s, results, f.variant, f.stats)
+	rep.Tool = toolVersion()
+	fo := &report.Options{Color: e.useColor() && f.output == "", Verbose: f.verbose}
 
 	if f.output == "" || f.output == "-" {
-		if err := write(e.stdout, rep, fo); err != nil {
+		if err := report.Write(e.stdout, rep, f.format, fo); err != nil {
 			return err
 		}
-	} else if err := writeFile(f.output, rep, write, fo); err != nil {
+	} else if err := writeFile(f.output, rep, f.format, fo); err != nil {
 		return err
 	}
 	for _, extra := range []struct{ path, format string }{{f.jsonOut, "json"}, {f.junitOut, "junit"}, {f.sarifOut, "sarif"}} {
 		if extra.path == "" {
 			continue
 		}
-		if err := writeFile(extra.path, rep, formatters[extra.format], &formatOptions{}); err != nil {
+		if err := writeFile(extra.path, rep, extra.format, &report.Options{}); err != nil {
 			return err
 		}
 	}
@@ -233,9 +233,9 @@ func parseBytes(s string) (int64, error) {
 }
 
 // writeFile writes a report in one format into a file.
-func writeFile(path string, rep *runReport, write func(w io.Writer, rep *runReport, o *formatOptions) error, o *formatOptions) error {
+func writeFile(path string, rep *report.Report, format string, o *report.Options) error {
 	var b bytes.Buffer
-	if err := write(&b, rep, o); err != nil {
+	if err := report.Write(&b, rep, format, o); err != nil {
 		return err
 	}
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
@@ -244,15 +244,8 @@ func writeFile(path string, rep *runReport, write func(w io.Writer, rep *runRepo
 	return nil
 }
 
-var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-// traceFileName turns a property's name into a file name.
-func traceFileName(name string) string {
-	return unsafeFileChars.ReplaceAllString(name, "_")
-}
-
 // saveTraces writes every counterexample and witness as DIR/<name>.json.
-func saveTraces(dir string, rep *runReport) error {
+func saveTraces(dir string, rep *report.Report) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return usageErr(err)
 	}
@@ -265,7 +258,7 @@ func saveTraces(dir string, rep *runReport) error {
 		if err != nil {
 			return internalErr(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, traceFileName(r.Name)+".json"), data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, report.TraceFileName(r.Name)+".json"), data, 0o644); err != nil {
 			return usageErr(err)
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"encoding/xml"
+	"github.com/tcpcheck/tcpcheck/report"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +19,7 @@ import (
 const demo = "testdata/props/demo.yaml"
 
 func TestVerifyFormats(t *testing.T) {
-	for _, format := range formatNames {
+	for _, format := range report.FormatNames {
 		t.Run(format, func(t *testing.T) {
 			out, errOut, code := runCmd(t, "", "verify", demo, "--format", format)
 			if code != ExitViolated {
@@ -35,7 +36,7 @@ func TestVerifyFormats(t *testing.T) {
 
 func TestVerifyColour(t *testing.T) {
 	out, _, _ := runCmd(t, "", "verify", demo, "--color", "always", "--property", "a-never-in-time-wait")
-	if !strings.Contains(out, ansiRed) {
+	if !strings.Contains(out, "\x1b[31m") {
 		t.Error("--color always gives no colour")
 	}
 	out, _, _ = runCmd(t, "", "verify", demo, "--property", "a-never-in-time-wait")
@@ -80,11 +81,11 @@ func TestVerifyExtraOutputsMatchFormats(t *testing.T) {
 	if err := json.Unmarshal(data, &rep); err != nil {
 		t.Fatal(err)
 	}
-	if rep.Schema != reportSchema || rep.Summary.ExitCode != ExitViolated || len(rep.Results) != 4 {
+	if rep.Schema != report.Schema || rep.Summary.ExitCode != ExitViolated || len(rep.Results) != 4 {
 		t.Fatalf("report: schema %q, exit %d, %d results", rep.Schema, rep.Summary.ExitCode, len(rep.Results))
 	}
 	fail := rep.Results[1]
-	if fail.Property != "a-never-in-time-wait" || fail.Status != statusFail || fail.Line != 9 || fail.Trace == nil || len(fail.Trace.Steps) == 0 {
+	if fail.Property != "a-never-in-time-wait" || fail.Status != report.StatusFail || fail.Line != 9 || fail.Trace == nil || len(fail.Trace.Steps) == 0 {
 		t.Errorf("the failing result: %+v", fail)
 	}
 	story, errOut, code := runCmd(t, "", "explain", files["json"], "--property", "a-never-in-time-wait")
@@ -101,7 +102,17 @@ func TestVerifyExtraOutputsMatchFormats(t *testing.T) {
 	}
 
 	// JUnit: one test case per property, the failure with its trace.
-	var suites junitSuites
+	var suites struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Cases []struct {
+				Failure *struct {
+					Text string `xml:",chardata"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
 	data, _ = os.ReadFile(files["junit"])
 	if err := xml.Unmarshal(data, &suites); err != nil {
 		t.Fatal(err)
@@ -112,7 +123,30 @@ func TestVerifyExtraOutputsMatchFormats(t *testing.T) {
 	}
 
 	// SARIF: the result points at the property's line.
-	var log sarifLog
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Rules []json.RawMessage `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine int `json:"startLine"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+				CodeFlows []json.RawMessage `json:"codeFlows"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
 	data, _ = os.ReadFile(files["sarif"])
 	if err := json.Unmarshal(data, &log); err != nil {
 		t.Fatal(err)
@@ -198,7 +232,7 @@ func TestVerifyUsageErrors(t *testing.T) {
 	}
 	// In GitHub format, problems in the files become annotations.
 	out, _, code := runCmd(t, "", "verify", bad, "--format", "github")
-	if code != ExitUsage || !strings.HasPrefix(out, "::error file="+ghEscapeProperty(bad)+",line=4,") {
+	if code != ExitUsage || !strings.HasPrefix(out, "::error file="+filepath.ToSlash(bad)+",line=4,") {
 		t.Errorf("exit %d, %q", code, out)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/tcpcheck/tcpcheck/report"
 	"runtime"
 	"runtime/debug"
 
@@ -62,7 +63,7 @@ func newVersionCmd(e *env) *cobra.Command {
 				fmt.Fprintf(e.stdout, " (%s)", rev)
 			}
 			fmt.Fprintf(e.stdout, " %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
-			fmt.Fprintf(e.stdout, "report schema %s, trace schema %s\n", reportSchema, checker.TraceSchema)
+			fmt.Fprintf(e.stdout, "report schema %s, trace schema %s\n", report.Schema, checker.TraceSchema)
 			return nil
 		},
 	}

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bytes"
@@ -28,23 +28,23 @@ func (p painter) paint(color, s string) string {
 }
 
 var statusLabels = map[string]struct{ label, color string }{
-	statusPass:         {"PASS", ansiGreen},
-	statusFail:         {"FAIL", ansiBold + ansiRed},
-	statusInconclusive: {"INCONCLUSIVE", ansiBold + ansiYellow},
-	statusError:        {"ERROR", ansiBold + ansiRed},
+	StatusPass:         {"PASS", ansiGreen},
+	StatusFail:         {"FAIL", ansiBold + ansiRed},
+	StatusInconclusive: {"INCONCLUSIVE", ansiBold + ansiYellow},
+	StatusError:        {"ERROR", ansiBold + ansiRed},
 }
 
 // verdictPhrase says what was found against what was expected.
-func verdictPhrase(r *propResult) string {
+func verdictPhrase(r *Result) string {
 	switch r.Status {
-	case statusPass:
+	case StatusPass:
 		if r.Verdict == "violated" {
 			return "violated, as expected"
 		}
 		return r.Verdict
-	case statusFail:
+	case StatusFail:
 		return fmt.Sprintf("%s, expected %s", r.Verdict, r.Expected)
-	case statusInconclusive:
+	case StatusInconclusive:
 		return "not decided"
 	}
 	return "could not be checked"
@@ -53,8 +53,8 @@ func verdictPhrase(r *propResult) string {
 // outcomeText says what was found, with the checker's message: "holds in
 // all 1234 reachable states", "violated, expected holds: a state breaks it
 // after 7 steps".
-func outcomeText(r *propResult) string {
-	if r.Status == statusPass && r.Verdict == "holds" {
+func outcomeText(r *Result) string {
+	if r.Status == StatusPass && r.Verdict == "holds" {
 		return r.Message
 	}
 	return verdictPhrase(r) + ": " + r.Message
@@ -63,8 +63,8 @@ func outcomeText(r *propResult) string {
 // writeText writes the human report: a line per property with its status,
 // then what was found, and the counterexample of each failure drawn as
 // RFC 9293's figures draw segment exchanges.
-func writeText(w io.Writer, rep *runReport, o *formatOptions) error {
-	p := painter(o.color)
+func writeText(w io.Writer, rep *Report, o *Options) error {
+	p := painter(o.Color)
 	for i := range rep.Results {
 		r := &rep.Results[i]
 		sl := statusLabels[r.Status]
@@ -79,21 +79,21 @@ func writeText(w io.Writer, rep *runReport, o *formatOptions) error {
 		}
 		fmt.Fprintf(w, "%s (%s on %s)\n", head, r.Kind, where)
 		fmt.Fprintf(w, "%13s%s\n", "", outcomeText(r))
-		if r.Status != statusPass {
+		if r.Status != StatusPass {
 			fmt.Fprintf(w, "%13s%s\n", "", p.paint(ansiDim, "at "+r.Pos.String()))
 		}
-		if r.Trace != nil && (r.Status == statusFail || o.verbose) {
+		if r.Trace != nil && (r.Status == StatusFail || o.Verbose) {
 			what := "counterexample"
 			if r.Verdict == "holds" {
 				what = "witness"
 			}
 			fmt.Fprintf(w, "%13s%s (%d steps):\n", "", what, len(r.Trace.Steps))
 			var chart bytes.Buffer
-			writeTextChart(&chart, r.Trace)
+			WriteTextChart(&chart, r.Trace)
 			for _, line := range strings.Split(strings.TrimRight(chart.String(), "\n"), "\n") {
 				fmt.Fprintf(w, "%13s%s\n", "", line)
 			}
-			fmt.Fprintf(w, "%13s%s\n", "", p.paint(ansiDim, fmt.Sprintf("(tcpcheck verify --save-traces DIR, then tcpcheck explain DIR/%s.json, retells it step by step)", traceFileName(r.Name))))
+			fmt.Fprintf(w, "%13s%s\n", "", p.paint(ansiDim, fmt.Sprintf("(tcpcheck verify --save-traces DIR, then tcpcheck explain DIR/%s.json, retells it step by step)", TraceFileName(r.Name))))
 		}
 	}
 	if len(rep.Stats) > 0 {
@@ -117,7 +117,7 @@ func writeText(w io.Writer, rep *runReport, o *formatOptions) error {
 }
 
 // summaryLine says in one sentence what the run established.
-func summaryLine(rep *runReport, p painter) string {
+func summaryLine(rep *Report, p painter) string {
 	n := len(rep.Results)
 	counts := fmt.Sprintf("%s: %d pass, %d fail, %d inconclusive, %d error", plural(n, "property", "properties"), rep.Pass, rep.Fail, rep.Inconclusive, rep.Errors)
 	switch rep.ExitCode {

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bytes"
@@ -53,7 +53,7 @@ type junitProblem struct {
 // failure's text; an inconclusive one is skipped, so it never reads as
 // passed; one that could not be checked is an error. Times appear only
 // with --stats.
-func writeJUnit(w io.Writer, rep *runReport, _ *formatOptions) error {
+func writeJUnit(w io.Writer, rep *Report, _ *Options) error {
 	out := junitSuites{Name: "tcpcheck"}
 	index := map[string]int{}
 	elapsed := map[string]float64{}
@@ -77,13 +77,13 @@ func writeJUnit(w io.Writer, rep *runReport, _ *formatOptions) error {
 			SystemOut: fmt.Sprintf("%s on %s: %s", r.Kind, r.Model, outcomeText(r))}
 		msg := outcomeText(r)
 		switch r.Status {
-		case statusFail:
+		case StatusFail:
 			c.Failure = &junitProblem{Message: msg, Type: r.Verdict, Text: junitTrace(r)}
 			s.Failures++
-		case statusInconclusive:
+		case StatusInconclusive:
 			c.Skipped = &junitProblem{Message: "inconclusive: " + r.Message}
 			s.Skipped++
-		case statusError:
+		case StatusError:
 			c.Error = &junitProblem{Message: r.Message, Type: "error"}
 			s.Errors++
 		}
@@ -105,7 +105,7 @@ func writeJUnit(w io.Writer, rep *runReport, _ *formatOptions) error {
 	}
 	data, err := xml.MarshalIndent(out, "", "  ")
 	if err != nil {
-		return internalErr(err)
+		return err
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
@@ -115,12 +115,12 @@ func writeJUnit(w io.Writer, rep *runReport, _ *formatOptions) error {
 }
 
 // junitTrace renders a failure's counterexample as text.
-func junitTrace(r *propResult) string {
+func junitTrace(r *Result) string {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s at %s\n", r.Name, r.Pos)
 	if r.Trace != nil {
 		b.WriteString("\n")
-		writeTextChart(&b, r.Trace)
+		WriteTextChart(&b, r.Trace)
 	}
 	return b.String()
 }

@@ -1,27 +1,46 @@
-package main
+// Package report is the result model of tcpcheck's commands: the typed
+// value a run of verify produces (a Result per property, with its status,
+// verdict, message and counterexample as a checker.TraceView), the exit
+// code it calls for, and the renderings of that value in every output
+// format (text, the tcpcheck/report/v1 JSON schema, JUnit, SARIF and
+// GitHub annotations), with the one way a step of a counterexample is told
+// (WriteStory, WriteTextChart). As porcupine's LinearizationInfo is the
+// data between checking and drawing, a Report is the data between the
+// checker and every output: each format renders from it and from nothing
+// else.
+package report
 
 import (
 	"errors"
-	"io"
 
 	"github.com/tcpcheck/tcpcheck/checker"
 	"github.com/tcpcheck/tcpcheck/properties"
 )
 
-// reportSchema names the version of verify's JSON report. A change that
-// removes or renames a field must change it.
-const reportSchema = "tcpcheck/report/v1"
+// Schema names the version of the JSON report. A change that removes or
+// renames a field must change it.
+const Schema = "tcpcheck/report/v1"
+
+// The exit codes, documented in tcpcheck's help and the README. They are
+// the one exit-code policy of every command.
+const (
+	ExitOK           = 0 // every property holds, or has its expected verdict
+	ExitViolated     = 1 // a property is violated (or does not have its expected verdict)
+	ExitUsage        = 2 // a usage or input error
+	ExitInconclusive = 3 // a search bound was hit before a property was decided
+	ExitInternal     = 4 // a bug in tcpcheck
+)
 
 // The statuses of a property in a report.
 const (
-	statusPass         = "pass"         // decided, with the expected verdict
-	statusFail         = "fail"         // decided, with another verdict
-	statusInconclusive = "inconclusive" // a search bound was hit first
-	statusError        = "error"        // it could not be checked at all
+	StatusPass         = "pass"         // decided, with the expected verdict
+	StatusFail         = "fail"         // decided, with another verdict
+	StatusInconclusive = "inconclusive" // a search bound was hit first
+	StatusError        = "error"        // it could not be checked at all
 )
 
-// propResult is one property's result as every output format sees it.
-type propResult struct {
+// Result is one property's result as every output format sees it.
+type Result struct {
 	Name        string
 	Description string
 	Kind        string
@@ -38,13 +57,14 @@ type propResult struct {
 	Message string
 	// Trace is the counterexample, or a reachable property's witness.
 	Trace *checker.TraceView
-	// code is the exit code an error calls for.
-	code   int
-	report *checker.Report
+	// ExitCode is the exit code an error calls for (ExitUsage or
+	// ExitInternal); zero for a decided or inconclusive result.
+	ExitCode int
+	report   *checker.Report
 }
 
-// modelStats describe one search, for --stats.
-type modelStats struct {
+// ModelStats describe one search, for --stats.
+type ModelStats struct {
 	Model           string  `json:"model"`
 	Variant         string  `json:"variant"`
 	Strategy        string  `json:"strategy"`
@@ -61,25 +81,27 @@ type modelStats struct {
 	OmissionBound   float64 `json:"omission_bound,omitempty"`
 }
 
-// runReport is the whole result of a verify run.
-type runReport struct {
-	Results []propResult
+// Report is the whole result of a run of verify.
+type Report struct {
+	Results []Result
 	// Stats are set with --stats only: they hold timings, which change
 	// from run to run.
-	Stats []modelStats
+	Stats []ModelStats
 	// Variant is the --variant option, if any.
 	Variant string
 	// Pass, Fail, Inconclusive and Errors count the results by status.
 	Pass, Fail, Inconclusive, Errors int
 	// ExitCode is the exit code the results call for.
 	ExitCode int
+	// Tool is the version of the tool that made the report, which the JSON
+	// and SARIF outputs carry; the caller sets it.
+	Tool string
 }
 
-// buildReport turns the suite's results into a report, and decides the
-// exit code: an error (2 for a model the checker refuses, 4 otherwise)
+// Build turns a suite's results into a report, and decides the exit code: an error (2 for a model the checker refuses, 4 otherwise)
 // before a failure (1) before an inconclusive result (3).
-func buildReport(s *properties.Suite, results []properties.Result, variant string, stats bool) *runReport {
-	rep := &runReport{Variant: variant}
+func Build(s *properties.Suite, results []properties.Result, variant string, stats bool) *Report {
+	rep := &Report{Variant: variant}
 	tables := map[string]string{}
 	for _, m := range s.Models {
 		if m.Model.Table != nil {
@@ -91,7 +113,7 @@ func buildReport(s *properties.Suite, results []properties.Result, variant strin
 	for i := range results {
 		r := &results[i]
 		p := r.Property
-		pr := propResult{
+		pr := Result{
 			Name: p.Name, Description: p.Description, Kind: p.Kind, Model: p.ModelName, Variant: tables[p.ModelName],
 			Pos: p.Pos, RFC: p.RFC, Expected: p.Expect.String(), report: r.Report,
 		}
@@ -110,27 +132,27 @@ func buildReport(s *properties.Suite, results []properties.Result, variant strin
 		}
 		switch {
 		case r.Err != nil:
-			pr.Verdict, pr.Status, pr.Message = statusError, statusError, r.Err.Error()
-			pr.code = ExitInternal
+			pr.Verdict, pr.Status, pr.Message = StatusError, StatusError, r.Err.Error()
+			pr.ExitCode = ExitInternal
 			if errors.Is(r.Err, checker.ErrModel) || errors.Is(r.Err, checker.ErrMutation) {
 				// A model or a mutation that does not fit the table is a
 				// problem of the input (for example a claim about
 				// TIME-WAIT run with --variant no-time-wait), not of tcpcheck.
-				pr.code = ExitUsage
+				pr.ExitCode = ExitUsage
 			}
-			errCode = max(errCode, pr.code)
+			errCode = max(errCode, pr.ExitCode)
 			rep.Errors++
 		default:
 			pr.Verdict, pr.Message = r.Outcome.Verdict.String(), r.Outcome.Message
 			switch {
 			case r.Outcome.Verdict == checker.Inconclusive:
-				pr.Status = statusInconclusive
+				pr.Status = StatusInconclusive
 				rep.Inconclusive++
 			case r.Matches:
-				pr.Status = statusPass
+				pr.Status = StatusPass
 				rep.Pass++
 			default:
-				pr.Status = statusFail
+				pr.Status = StatusFail
 				rep.Fail++
 			}
 			if r.Outcome.Trace != nil {
@@ -146,7 +168,7 @@ func buildReport(s *properties.Suite, results []properties.Result, variant strin
 		if stats && r.Report != nil && !containsReport(seen, r.Report) {
 			seen = append(seen, r.Report)
 			st := r.Report.Stats
-			rep.Stats = append(rep.Stats, modelStats{
+			rep.Stats = append(rep.Stats, ModelStats{
 				Model: pr.Model, Variant: pr.Variant, Strategy: st.Strategy, Fingerprint: st.Fingerprint,
 				Generated: st.Generated, Distinct: st.Distinct, Transitions: st.Transitions, Depth: st.Depth,
 				Bound: st.Bound, StoreBytes: st.StoreBytes, BytesPerState: st.BytesPerState, ElapsedSeconds: st.Elapsed.Seconds(),
@@ -174,24 +196,4 @@ func containsReport(list []*checker.Report, r *checker.Report) bool {
 		}
 	}
 	return false
-}
-
-// formatters write a report in each output format.
-var formatters = map[string]func(w io.Writer, rep *runReport, o *formatOptions) error{
-	"text":   writeText,
-	"json":   writeJSON,
-	"junit":  writeJUnit,
-	"sarif":  writeSARIF,
-	"github": writeGitHub,
-}
-
-// formatNames lists the output formats in the order help shows them.
-var formatNames = []string{"text", "json", "junit", "sarif", "github"}
-
-// formatOptions are what formats need besides the report.
-type formatOptions struct {
-	color bool
-	// verbose prints every property's counterexample or witness in text
-	// output, not only those of failures.
-	verbose bool
 }

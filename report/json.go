@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"encoding/json"
@@ -10,7 +10,7 @@ import (
 // jsonReport is the JSON report, schema tcpcheck/report/v1. Fields are
 // only ever added within a schema version.
 type jsonReport struct {
-	// Schema is reportSchema.
+	// Schema is Schema.
 	Schema string   `json:"schema"`
 	Tool   jsonTool `json:"tool"`
 	// Variant is the --variant option, if any.
@@ -18,7 +18,7 @@ type jsonReport struct {
 	Summary jsonSummary  `json:"summary"`
 	Results []jsonResult `json:"results"`
 	// Stats are present with --stats only, since they hold timings.
-	Stats []modelStats `json:"stats,omitempty"`
+	Stats []ModelStats `json:"stats,omitempty"`
 }
 
 type jsonTool struct {
@@ -59,10 +59,10 @@ type jsonResult struct {
 	Trace *checker.TraceView `json:"trace,omitempty"`
 }
 
-func toJSONReport(rep *runReport) jsonReport {
+func toJSONReport(rep *Report) jsonReport {
 	out := jsonReport{
-		Schema:  reportSchema,
-		Tool:    jsonTool{Name: "tcpcheck", Version: toolVersion()},
+		Schema:  Schema,
+		Tool:    jsonTool{Name: "tcpcheck", Version: rep.Tool},
 		Variant: rep.Variant,
 		Summary: jsonSummary{Properties: len(rep.Results), Pass: rep.Pass, Fail: rep.Fail, Inconclusive: rep.Inconclusive, Errors: rep.Errors, ExitCode: rep.ExitCode},
 		Results: []jsonResult{},
@@ -80,10 +80,10 @@ func toJSONReport(rep *runReport) jsonReport {
 
 // writeJSON writes the report as indented JSON. The same results always
 // give the same bytes (timings appear only with --stats).
-func writeJSON(w io.Writer, rep *runReport, _ *formatOptions) error {
+func writeJSON(w io.Writer, rep *Report, _ *Options) error {
 	data, err := json.MarshalIndent(toJSONReport(rep), "", "  ")
 	if err != nil {
-		return internalErr(err)
+		return err
 	}
 	_, err = w.Write(append(data, '\n'))
 	return err

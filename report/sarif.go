@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"encoding/json"
@@ -95,7 +95,7 @@ type sarifThreadFlowLocation struct {
 // sarifLocationOf points at a property's line in its YAML file. Relative
 // paths are relative to the source root (%SRCROOT%), as code scanning
 // expects.
-func sarifLocationOf(r *propResult) *sarifPhysical {
+func sarifLocationOf(r *Result) *sarifPhysical {
 	uri := filepath.ToSlash(r.Pos.File)
 	base := "%SRCROOT%"
 	if filepath.IsAbs(r.Pos.File) {
@@ -109,9 +109,9 @@ func sarifLocationOf(r *propResult) *sarifPhysical {
 // for each property that did not pass, located at the property's line in
 // its YAML file, with the counterexample as a code flow whose steps say
 // what happened.
-func writeSARIF(w io.Writer, rep *runReport, _ *formatOptions) error {
+func writeSARIF(w io.Writer, rep *Report, _ *Options) error {
 	run := sarifRun{
-		Tool: sarifTool{Driver: sarifDriver{Name: "tcpcheck", Version: toolVersion(),
+		Tool: sarifTool{Driver: sarifDriver{Name: "tcpcheck", Version: rep.Tool,
 			InformationURI: "https://github.com/tcpcheck/tcpcheck", Rules: []sarifRule{}}},
 		Results:    []sarifResult{},
 		ColumnKind: "unicodeCodePoints",
@@ -132,11 +132,11 @@ func writeSARIF(w io.Writer, rep *runReport, _ *formatOptions) error {
 			rule.Properties["rfc"] = r.RFC
 		}
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, rule)
-		if r.Status == statusPass {
+		if r.Status == StatusPass {
 			continue
 		}
 		level := "error"
-		if r.Status == statusInconclusive {
+		if r.Status == StatusInconclusive {
 			level = "warning"
 		}
 		res := sarifResult{
@@ -166,7 +166,7 @@ func writeSARIF(w io.Writer, rep *runReport, _ *formatOptions) error {
 	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}
 	data, err := json.MarshalIndent(log, "", "  ")
 	if err != nil {
-		return internalErr(err)
+		return err
 	}
 	_, err = w.Write(append(data, '\n'))
 	return err

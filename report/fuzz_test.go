@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bytes"
@@ -12,10 +12,10 @@ import (
 
 // FuzzExplain feeds arbitrary JSON to the trace reader and, when it
 // accepts it, to every renderer: none may panic, whatever the file says.
-// go test runs the seeds; go test -fuzz FuzzExplain ./cmd/tcpcheck
-// explores further.
+// go test runs the seeds; go test -fuzz FuzzExplain ./report explores
+// further.
 func FuzzExplain(f *testing.F) {
-	for _, seed := range []string{"testdata/trace-faults.json", "testdata/verify-demo.json.golden"} {
+	for _, seed := range []string{"../cmd/tcpcheck/testdata/trace-faults.json", "../cmd/tcpcheck/testdata/verify-demo.json.golden"} {
 		data, err := os.ReadFile(seed)
 		if err != nil {
 			f.Fatal(err)
@@ -29,7 +29,7 @@ func FuzzExplain(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var v *checker.TraceView
 		var err error
-		if bytes.Contains(data, []byte(reportSchema)) {
+		if bytes.Contains(data, []byte(Schema)) {
 			v, err = traceFromReport("fuzz", data, "")
 		} else {
 			v, err = checker.DecodeTraceView(bytes.NewReader(data))
@@ -37,8 +37,8 @@ func FuzzExplain(f *testing.F) {
 		if err != nil {
 			return
 		}
-		writeStory(io.Discard, v)
-		writeTextChart(io.Discard, v)
+		WriteStory(io.Discard, v)
+		WriteTextChart(io.Discard, v)
 		_ = graphs.DOT(graphs.Sequence(v))
 	})
 }

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bytes"
@@ -19,8 +19,8 @@ func ghEscapeProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
-// ghAnnotation formats one workflow command.
-func ghAnnotation(level, file string, line, col int, title, msg string) string {
+// GitHubAnnotation formats one workflow command.
+func GitHubAnnotation(level, file string, line, col int, title, msg string) string {
 	props := []string{"file=" + ghEscapeProperty(filepath.ToSlash(file))}
 	if line > 0 {
 		props = append(props, fmt.Sprintf("line=%d", line))
@@ -36,26 +36,26 @@ func ghAnnotation(level, file string, line, col int, title, msg string) string {
 // property's line for each failure (with the counterexample) and each
 // property that could not be checked, a warning for each inconclusive one,
 // and a plain summary line for the log.
-func writeGitHub(w io.Writer, rep *runReport, _ *formatOptions) error {
+func writeGitHub(w io.Writer, rep *Report, _ *Options) error {
 	for i := range rep.Results {
 		r := &rep.Results[i]
 		level := ""
 		switch r.Status {
-		case statusFail, statusError:
+		case StatusFail, StatusError:
 			level = "error"
-		case statusInconclusive:
+		case StatusInconclusive:
 			level = "warning"
 		default:
 			fmt.Fprintf(w, "PASS %s (%s on %s): %s\n", r.Name, r.Kind, r.Model, outcomeText(r))
 			continue
 		}
 		msg := fmt.Sprintf("%s on %s: %s", r.Kind, r.Model, outcomeText(r))
-		if r.Trace != nil && r.Status == statusFail {
+		if r.Trace != nil && r.Status == StatusFail {
 			var chart bytes.Buffer
-			writeTextChart(&chart, r.Trace)
+			WriteTextChart(&chart, r.Trace)
 			msg += "\n\n" + strings.TrimRight(chart.String(), "\n")
 		}
-		fmt.Fprintln(w, ghAnnotation(level, r.Pos.File, r.Pos.Line, r.Pos.Col, fmt.Sprintf("tcpcheck: %s %s", r.Name, r.Status), msg))
+		fmt.Fprintln(w, GitHubAnnotation(level, r.Pos.File, r.Pos.Line, r.Pos.Col, fmt.Sprintf("tcpcheck: %s %s", r.Name, r.Status), msg))
 	}
 	fmt.Fprintln(w, summaryLine(rep, false))
 	return nil

@@ -1,0 +1,106 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcpcheck/tcpcheck/checker"
+	"github.com/tcpcheck/tcpcheck/properties"
+)
+
+// result makes a property's result with the given verdict; matches says
+// whether it is the expected one.
+func result(name string, v checker.Verdict, matches bool) properties.Result {
+	return properties.Result{
+		Property: &properties.Property{Name: name, Kind: "invariant", ModelName: "m", Expect: checker.Holds},
+		Outcome:  checker.Outcome{Property: name, Verdict: v, Message: "because"},
+		Matches:  matches,
+	}
+}
+
+func failed(name string, err error) properties.Result {
+	return properties.Result{Property: &properties.Property{Name: name, Kind: "invariant", ModelName: "m"}, Err: err}
+}
+
+// TestExitCodePolicy: an error before a failure before an inconclusive
+// result before success; an error in the input is 2, any other 4.
+func TestExitCodePolicy(t *testing.T) {
+	suite := &properties.Suite{}
+	for _, tc := range []struct {
+		name    string
+		results []properties.Result
+		code    int
+		counts  [4]int // pass, fail, inconclusive, errors
+	}{
+		{"all pass", []properties.Result{result("a", checker.Holds, true), result("b", checker.Violated, true)}, ExitOK, [4]int{2, 0, 0, 0}},
+		{"a failure", []properties.Result{result("a", checker.Holds, true), result("b", checker.Violated, false)}, ExitViolated, [4]int{1, 1, 0, 0}},
+		{"inconclusive", []properties.Result{result("a", checker.Inconclusive, false), result("b", checker.Holds, true)}, ExitInconclusive, [4]int{1, 0, 1, 0}},
+		{"a failure beats inconclusive", []properties.Result{result("a", checker.Inconclusive, false), result("b", checker.Violated, false)}, ExitViolated, [4]int{0, 1, 1, 0}},
+		{"an input error beats a failure", []properties.Result{result("a", checker.Violated, false), failed("b", fmt.Errorf("x: %w", checker.ErrModel))}, ExitUsage, [4]int{0, 1, 0, 1}},
+		{"an internal error beats an input error", []properties.Result{failed("a", fmt.Errorf("x: %w", checker.ErrMutation)), failed("b", errors.New("bug"))}, ExitInternal, [4]int{0, 0, 0, 2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := Build(suite, tc.results, "", false)
+			require.Equal(t, tc.code, rep.ExitCode)
+			require.Equal(t, tc.counts, [4]int{rep.Pass, rep.Fail, rep.Inconclusive, rep.Errors})
+			for i, r := range rep.Results {
+				if tc.results[i].Err != nil {
+					require.Equal(t, StatusError, r.Status)
+					require.NotZero(t, r.ExitCode)
+				}
+			}
+		})
+	}
+}
+
+// TestEveryFormatRendersTheValue: every format renders from the Report
+// alone, the same value giving the same bytes, and the JSON carries the
+// schema and the tool the caller set.
+func TestEveryFormatRendersTheValue(t *testing.T) {
+	rep := Build(&properties.Suite{}, []properties.Result{result("a", checker.Holds, true), result("b", checker.Violated, false)}, "rfc1337", false)
+	rep.Tool = "v9.9.9"
+	for _, f := range FormatNames {
+		var one, two bytes.Buffer
+		require.NoError(t, Write(&one, rep, f, nil))
+		require.NoError(t, Write(&two, rep, f, &Options{}))
+		require.Equal(t, one.String(), two.String(), f)
+		require.Contains(t, one.String(), "b", f)
+	}
+	var js bytes.Buffer
+	require.NoError(t, Write(&js, rep, "json", nil))
+	var head struct {
+		Schema string `json:"schema"`
+		Tool   struct {
+			Version string `json:"version"`
+		} `json:"tool"`
+		Variant string `json:"variant"`
+	}
+	require.NoError(t, json.Unmarshal(js.Bytes(), &head))
+	require.Equal(t, Schema, head.Schema)
+	require.Equal(t, "v9.9.9", head.Tool.Version)
+	require.Equal(t, "rfc1337", head.Variant)
+
+	require.ErrorContains(t, Write(&js, rep, "yaml", nil), `unknown output format "yaml"`)
+	require.False(t, IsFormat("yaml"))
+}
+
+// TestReadTraceErrors: what is not a counterexample says what it is and
+// what was expected.
+func TestReadTraceErrors(t *testing.T) {
+	for _, tc := range []struct{ data, property, want string }{
+		{"[1,", "", "in.json is not a tcpcheck counterexample: not JSON"},
+		{`{}`, "", `in.json is not a tcpcheck counterexample: it has no "schema" field`},
+		{`{"schema": "x/v9"}`, "", `in.json has schema "x/v9": expected a trace`},
+		{`{"schema": "tcpcheck/trace/v1"}`, "p", "in.json is a single trace; --property applies to reports only"},
+		{`{"schema": "tcpcheck/report/v1", "results": []}`, "", "in.json has no counterexample"},
+		{`{"schema": "tcpcheck/report/v1", "results": [{"property": "a", "trace": {"schema": "tcpcheck/trace/v1"}}]}`, "b", `in.json has no trace for property "b" (properties with one: a)`},
+	} {
+		_, err := ReadTrace("in.json", []byte(tc.data), tc.property)
+		require.ErrorContains(t, err, tc.want, tc.data)
+	}
+}

@@ -1,0 +1,261 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tcpcheck/tcpcheck/checker"
+)
+
+// The telling of a counterexample: a paragraph per step in plain words
+// (WriteStory), and a chart in the notation of RFC 9293's figures
+// (WriteTextChart). Every command that tells a step tells it this way.
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// inState phrases a state after a verb: "CLOSED", "in LISTEN".
+func inState(s string) string {
+	if s == "CLOSED" {
+		return "CLOSED"
+	}
+	return "in " + s
+}
+
+func segList(segs []checker.SegmentView) string {
+	var parts []string
+	for _, s := range segs {
+		parts = append(parts, s.Text)
+	}
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+func inFlightSentence(w *checker.WorldView) string {
+	var parts []string
+	if s := segList(w.InFlight.AToB); s != "" {
+		parts = append(parts, "A→B "+s)
+	}
+	if s := segList(w.InFlight.BToA); s != "" {
+		parts = append(parts, "B→A "+s)
+	}
+	if len(parts) == 0 {
+		return "Nothing is in flight."
+	}
+	return "In flight: " + strings.Join(parts, "; ") + "."
+}
+
+// WriteStory retells a trace in plain words, a paragraph per step.
+func WriteStory(w io.Writer, v *checker.TraceView) {
+	switch {
+	case v.Property != "" && v.Verdict != "":
+		fmt.Fprintf(w, "Property %s is %s on model %s (variant %s)", v.Property, v.Verdict, v.Model, v.Variant)
+	case v.Property != "":
+		fmt.Fprintf(w, "A run for property %s on model %s (variant %s)", v.Property, v.Model, v.Variant)
+	default:
+		fmt.Fprintf(w, "A run of model %s (variant %s)", v.Model, v.Variant)
+	}
+	if v.Message != "" {
+		fmt.Fprintf(w, ": %s", v.Message)
+	}
+	fmt.Fprintln(w, ".")
+	fmt.Fprintf(w, "Segments are numbered as in RFC 9293's figures: A's first sequence number is 100, B's is 300.\n\n")
+	fmt.Fprintf(w, "At the start, A is %s and B is %s. %s\n", inState(v.Initial.A.State), inState(v.Initial.B.State), inFlightSentence(&v.Initial))
+	for i := range v.Steps {
+		s := &v.Steps[i]
+		if i == v.LoopStart {
+			fmt.Fprintf(w, "\nFrom here on the run repeats forever (steps %d to %d, then back to step %d):\n", i+1, len(v.Steps), i+1)
+		}
+		fmt.Fprintf(w, "\nStep %d. %s\n", s.N, stepSentences(s))
+	}
+	if v.LoopStart >= 0 && v.LoopStart < len(v.Steps) {
+		fmt.Fprintf(w, "\nThen back to step %d, forever.\n", v.LoopStart+1)
+	}
+	final := &v.Initial
+	if n := len(v.Steps); n > 0 {
+		final = &v.Steps[n-1].After
+	}
+	fmt.Fprintf(w, "\nIn the end, A is %s and B is %s. %s\n", inState(final.A.State), inState(final.B.State), inFlightSentence(final))
+}
+
+// stepSentences retells one step: what happened, what the actor did and
+// why, what its user was told, and what is in flight afterwards.
+func stepSentences(s *checker.StepView) string {
+	var b strings.Builder
+	actor, peer := s.Actor, "B"
+	if actor == "B" {
+		peer = "A"
+	}
+	before := s.Before.Endpoint(actor).State
+	after := s.After.Endpoint(actor).State
+	seg := ""
+	if s.Segment != nil {
+		seg = s.Segment.Text
+	}
+	switch s.Action {
+	case "call":
+		fmt.Fprintf(&b, "%s's user calls %s.", actor, s.Call)
+	case "reopen":
+		fmt.Fprintf(&b, "%s's user opens a new connection (%s).", actor, s.Call)
+	case "timeout":
+		fmt.Fprintf(&b, "%s's %s fires.", actor, strings.TrimSuffix(s.Call, " timeout")+" timer")
+	case "deliver":
+		fmt.Fprintf(&b, "%s receives %s's %s.", actor, peer, seg)
+		if s.Classified != "" {
+			fmt.Fprintf(&b, " The table reads it as %s.", s.Classified)
+		}
+	case "lose":
+		fmt.Fprintf(&b, "The network loses %s's %s on its way to %s. %s stays %s, %s %s. %s",
+			actor, seg, peer, actor, inState(after), peer, inState(s.After.Endpoint(peer).State), inFlightSentence(&s.After))
+		return b.String()
+	case "duplicate":
+		fmt.Fprintf(&b, "The network duplicates %s's %s: a second copy is now on its way to %s. %s",
+			actor, seg, peer, inFlightSentence(&s.After))
+		return b.String()
+	case "crash":
+		fmt.Fprintf(&b, "%s's host crashes. Its TCB is lost and %s is CLOSED, without a word to %s (RFC 9293 3.5.1: a half-open connection). %s",
+			actor, actor, peer, inFlightSentence(&s.After))
+		return b.String()
+	default:
+		fmt.Fprintf(&b, "%s: %s.", actor, s.Event)
+	}
+	b.WriteString("\n  ")
+	fmt.Fprintf(&b, "%s was %s", actor, inState(before))
+	var acts []string
+	if sent := append(append([]checker.SegmentView(nil), s.Sent...), s.Dropped...); len(sent) > 0 {
+		acts = append(acts, "sends "+segList(sent))
+	}
+	if before != after {
+		acts = append(acts, "enters "+after)
+	} else {
+		acts = append(acts, "stays "+inState(after))
+	}
+	fmt.Fprintf(&b, "; it %s.", strings.Join(acts, " and "))
+	if len(s.Dropped) > 0 {
+		fmt.Fprintf(&b, " The network drops %s at once: that direction is full, and a network that can lose segments loses what it has no room for.", segList(s.Dropped))
+	}
+	if s.Row != "" {
+		fmt.Fprintf(&b, "\n  Why: row %s (%s)", s.Row, s.Cite)
+		switch {
+		case s.RowOrigin == "redirected":
+			// The note describes the row before the variant redirected it.
+			fmt.Fprintf(&b, ", which variant %s redirected into %s.", s.RowVariant, after)
+		case s.RowVariant != "":
+			fmt.Fprintf(&b, ", a row variant %s %s", s.RowVariant, orDefault(s.RowOrigin, "made"))
+			if s.Note != "" {
+				fmt.Fprintf(&b, ": %s", s.Note)
+			} else {
+				b.WriteString(".")
+			}
+		case s.Note != "":
+			fmt.Fprintf(&b, ": %s", s.Note)
+		default:
+			b.WriteString(".")
+		}
+	}
+	if s.Notice != "" {
+		fmt.Fprintf(&b, "\n  %s's user is told %q.", actor, s.Notice)
+	}
+	fmt.Fprintf(&b, "\n  %s", inFlightSentence(&s.After))
+	return b.String()
+}
+
+// WriteTextChart draws a trace as RFC 9293's figures do: a numbered line
+// per event, A's state on the left, B's on the right, and each segment in
+// the middle with arrows: "-->  <SEQ=100><CTL=SYN>  ..." when A sends it
+// and "...  <SEQ=100><CTL=SYN>  -->" when it reaches B.
+func WriteTextChart(w io.Writer, v *checker.TraceView) {
+	width := 20
+	each := func(f func(seg *checker.SegmentView)) {
+		for _, s := range v.Initial.InFlight.AToB {
+			f(&s)
+		}
+		for i := range v.Steps {
+			s := &v.Steps[i]
+			if s.Segment != nil {
+				f(s.Segment)
+			}
+			for j := range s.Sent {
+				f(&s.Sent[j])
+			}
+		}
+	}
+	each(func(seg *checker.SegmentView) { width = max(width, len(seg.Text)+len(" (duplicated)")) })
+	type line struct{ n, a, left, mid, right, b, note string }
+	var lines []line
+	add := func(l line) { lines = append(lines, l) }
+	add(line{n: "0.", a: v.Initial.A.State, b: v.Initial.B.State})
+	for i := range v.Steps {
+		s := &v.Steps[i]
+		if i == v.LoopStart {
+			add(line{mid: "(the steps below repeat forever)"})
+		}
+		a, b := s.After.A.State, s.After.B.State
+		num := fmt.Sprintf("%d.", s.N)
+		note := ""
+		switch s.Action {
+		case "call", "timeout", "reopen":
+			note = fmt.Sprintf("(%s: %s)", s.Actor, s.Call)
+		case "crash":
+			note = fmt.Sprintf("(%s crashes)", s.Actor)
+		}
+		if s.Notice != "" {
+			note = strings.TrimSpace(note + fmt.Sprintf(" (%s: %q)", s.Actor, s.Notice))
+		}
+		switch s.Action {
+		case "deliver":
+			if s.Segment.From == "A" {
+				add(line{n: num, a: a, left: "...", mid: s.Segment.Text, right: "-->", b: b, note: note})
+			} else {
+				add(line{n: num, a: a, left: "<--", mid: s.Segment.Text, right: "...", b: b, note: note})
+			}
+			note, num = "", ""
+		case "lose", "duplicate":
+			what := " (lost)"
+			if s.Action == "duplicate" {
+				what = " (duplicated)"
+			}
+			if s.Segment.From == "A" {
+				add(line{n: num, a: a, left: "-x-", mid: s.Segment.Text + what, right: "", b: b})
+			} else {
+				add(line{n: num, a: a, left: "", mid: s.Segment.Text + what, right: "-x-", b: b})
+			}
+			if s.Action == "duplicate" {
+				lines[len(lines)-1].left = strings.ReplaceAll(lines[len(lines)-1].left, "-x-", "-2-")
+				lines[len(lines)-1].right = strings.ReplaceAll(lines[len(lines)-1].right, "-x-", "-2-")
+			}
+			continue
+		}
+		for j := range s.Sent {
+			seg := &s.Sent[j]
+			if seg.From == "A" {
+				add(line{n: num, a: a, left: "-->", mid: seg.Text, right: "...", b: b, note: note})
+			} else {
+				add(line{n: num, a: a, left: "...", mid: seg.Text, right: "<--", b: b, note: note})
+			}
+			note, num = "", ""
+		}
+		if num != "" {
+			add(line{n: num, a: a, b: b, note: note})
+		}
+	}
+	if v.LoopStart >= 0 && v.LoopStart < len(v.Steps) {
+		add(line{mid: fmt.Sprintf("(back to step %d)", v.LoopStart+1)})
+	}
+	numW := len(fmt.Sprintf("%d.", len(v.Steps)))
+	fmt.Fprintf(w, "%*s %-12s %3s %-*s %3s %s\n", numW, "", "TCP A", "", width, "", "", "TCP B")
+	for _, l := range lines {
+		out := fmt.Sprintf("%*s %-12s %3s %-*s %3s %-12s %s", numW, l.n, l.a, l.left, width, l.mid, l.right, l.b, l.note)
+		fmt.Fprintln(w, strings.TrimRight(out, " "))
+	}
+}
