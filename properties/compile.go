@@ -810,22 +810,11 @@ func (c *compiler) literal(id ident, ty typ) (int, *exprError) {
 		s, err := c.state(id)
 		return int(s), err
 	case tyEnding:
-		for i, n := range checker.Endings() {
-			if strings.EqualFold(n, id.name) {
-				return i, nil
-			}
-		}
-		return 0, c.errf(id.pos, "unknown ending %q (expected one of %s)%s", id.name, strings.Join(checker.Endings(), ", "), suggestFold(id.name, checker.Endings()))
+		return c.named(id, "ending", checker.Endings())
 	case tySide:
 		return 0, c.errf(id.pos, "unknown side %q (expected A, B or a variable bound by forall or exists)", id.name)
 	case tyAction:
-		names := actionNames()
-		for i, n := range names {
-			if strings.EqualFold(n, id.name) {
-				return i, nil
-			}
-		}
-		return 0, c.errf(id.pos, "unknown action %q (expected one of %s)%s", id.name, strings.Join(names, ", "), suggestFold(id.name, names))
+		return c.named(id, "action", actionNames())
 	case tyCall:
 		k, err := spec.ParseEventKind(id.name)
 		if err != nil || k == spec.Arrive {
@@ -834,27 +823,26 @@ func (c *compiler) literal(id ident, ty typ) (int, *exprError) {
 		}
 		return int(k), nil
 	case tySeqClass:
-		names := spec.SeqClassNames()
-		for i, n := range names {
-			if strings.EqualFold(n, id.name) {
-				return i, nil
-			}
-		}
-		return 0, c.errf(id.pos, "unknown sequence class %q (expected one of %s)%s", id.name, strings.Join(names, ", "), suggestFold(id.name, names))
+		return c.named(id, "sequence class", spec.SeqClassNames())
 	case tyAckClass:
-		names := spec.AckClassNames()
-		for i, n := range names {
-			if strings.EqualFold(n, id.name) {
-				return i, nil
-			}
-		}
-		return 0, c.errf(id.pos, "unknown acknowledgment class %q (expected one of %s)%s", id.name, strings.Join(names, ", "), suggestFold(id.name, names))
+		return c.named(id, "acknowledgment class", spec.AckClassNames())
 	case tyFlags:
 		return 0, c.errf(id.pos, `flags are tested with "has", as in step.sent has %s`, id.name)
 	case tyBool, tyInt:
 		return 0, c.unknownName(id)
 	}
 	return 0, c.unknownName(id)
+}
+
+// named reads a bare name as its index in names, case-insensitively; what
+// says what the names are, for the error.
+func (c *compiler) named(id ident, what string, names []string) (int, *exprError) {
+	for i, n := range names {
+		if strings.EqualFold(n, id.name) {
+			return i, nil
+		}
+	}
+	return 0, c.errf(id.pos, "unknown %s %q (expected one of %s)%s", what, id.name, strings.Join(names, ", "), suggestFold(id.name, names))
 }
 
 func actionNames() []string {
