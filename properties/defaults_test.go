@@ -283,3 +283,24 @@ func TestDefaultTimeWaitNecessity(t *testing.T) {
 		})
 	}
 }
+
+// TestOldAckHazardClosedBy: the variants the description of
+// old-ack-moves-nothing names are the ones the checker finds: RFC 5961's
+// ACK check closes the hazard, in rfc5961 and in Linux, and RFC 1337's fix
+// does not.
+func TestOldAckHazardClosedBy(t *testing.T) {
+	s, err := LoadDefault()
+	require.NoError(t, err)
+	for variant, want := range map[string]checker.Verdict{
+		"rfc9293":        checker.Violated,
+		"rfc5961":        checker.Holds,
+		"linux":          checker.Holds,
+		"linux-loopback": checker.Holds,
+		"rfc1337":        checker.Violated,
+	} {
+		rs, err := s.Run(RunOptions{Variant: variant, Properties: []string{"old-ack-moves-nothing"}})
+		require.NoError(t, err)
+		require.Len(t, rs, 1)
+		assert.Equal(t, want, rs[0].Outcome.Verdict, "%s: %s", variant, rs[0].Outcome.Message)
+	}
+}
