@@ -119,8 +119,8 @@ func Check(m Model, props []Property, opt Options) (*Report, error) {
 	e := newExplorer(&m, props, opt)
 	defer e.st.free()
 	e.run()
-	if e.mc.err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrModel, e.mc.err)
+	if e.err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrModel, e.err)
 	}
 	rep := e.report()
 	if hasLiveness(props) {
@@ -167,6 +167,12 @@ type explorer struct {
 	exhaustive bool
 	// full is set when a bound on the number of states ends the search.
 	full bool
+	// err records why the model cannot be explored; the search stops
+	// with it.
+	err error
+	// capacityBlocked counts the transitions a full channel held back in
+	// the expansions retired so far.
+	capacityBlocked int
 	// pendingDecision marks the properties a batch in the pipeline will
 	// decide, so that expanding later states does not decide them again.
 	pendingDecision []bool
@@ -176,7 +182,7 @@ type explorer struct {
 	w, next World
 	t       Transition
 	pw      packedWorld
-	ebuf    expandBuf
+	x       expansion
 	// batch is the batch expand fills; emit is e.add.
 	batch *batch
 	emit  func(*move, *packedWorld)
@@ -315,7 +321,7 @@ func (e *explorer) run() {
 			b = &batch{items: make([]pending, 0, 64)}
 		}
 		e.expand(cur, curDepth, b)
-		if e.mc.err != nil {
+		if e.err != nil {
 			return
 		}
 		pipe = append(pipe, b)
@@ -343,7 +349,7 @@ func (e *explorer) run() {
 // state: a bound was reached, or every safety property is decided and the
 // search need not be exhaustive.
 func (e *explorer) stopped() bool {
-	return e.full || e.mc.err != nil || (e.open == 0 && !e.exhaustive)
+	return e.full || e.err != nil || (e.open == 0 && !e.exhaustive)
 }
 
 type stackEntry struct{ index, depth uint32 }
@@ -390,17 +396,18 @@ func (e *explorer) expand(cur, depth int, b *batch) {
 	if e.opt.Fingerprint && e.opt.Strategy == BFS {
 		e.st.release(cur)
 	}
-	blocked, cut := e.mc.capacityBlocked, e.mc.epochCut
 	e.batch = b
-	e.mc.expand(&e.pw, &e.ebuf, e.emit)
-	b.blocked = e.mc.capacityBlocked - blocked
-	e.mc.capacityBlocked = blocked
-	if e.mc.epochCut > cut && e.bound == "" {
+	e.mc.expand(&e.pw, &e.x, e.emit)
+	b.blocked = e.x.blocked
+	if e.x.err != nil && e.err == nil {
+		e.err = e.x.err
+	}
+	if e.x.epochCut > 0 && e.bound == "" {
 		e.bound = "epochs"
 	}
 	// A state whose only transitions the epochs bound cut is not a
 	// deadlock: what follows it is unknown.
-	if len(b.items) == 0 && e.mc.epochCut == cut {
+	if len(b.items) == 0 && e.x.epochCut == 0 {
 		e.mc.codec.decode(&e.key, &e.w)
 		e.checkDeadlock(b, &e.w)
 	}
@@ -414,7 +421,7 @@ func (e *explorer) add(mv *move, np *packedWorld) {
 	b := e.batch
 	c := len(b.items)
 	if c > math.MaxUint8 {
-		e.mc.fail(fmt.Errorf("a state has more than %d successors", math.MaxUint8+1))
+		e.x.fail(fmt.Errorf("a state has more than %d successors", math.MaxUint8+1))
 		return
 	}
 	if c == cap(b.items) {
@@ -444,7 +451,7 @@ func (e *explorer) probe(b *batch) {
 func (e *explorer) retire(b *batch) bool {
 	e.generated += len(b.items)
 	e.transitions += len(b.items)
-	e.mc.capacityBlocked += b.blocked
+	e.capacityBlocked += b.blocked
 	for i := range b.items {
 		p := &b.items[i]
 		if p.row >= 0 {
@@ -611,8 +618,6 @@ func (e *explorer) trace(idx int, extra int, _ *World) *Trace {
 
 // replay follows a sequence of transition numbers from the initial state.
 func (e *explorer) replay(choices []uint8, loopStart int) *Trace {
-	saved := e.mc.capacityBlocked
-	defer func() { e.mc.capacityBlocked = saved }()
 	w := e.mc.initial()
 	tr := &Trace{Model: e.m.Name, Initial: w, LoopStart: loopStart, table: e.mc.table}
 	for _, c := range choices {
@@ -640,7 +645,7 @@ func (e *explorer) report() *Report {
 	stats := Stats{
 		Strategy: e.opt.Strategy.String(), Fingerprint: e.opt.Fingerprint,
 		Generated: e.generated, Distinct: e.st.n, Transitions: e.transitions, Depth: e.depth,
-		StoreBytes: e.st.bytes(), Elapsed: el, CapacityBlocked: e.mc.capacityBlocked, Bound: e.bound,
+		StoreBytes: e.st.bytes(), Elapsed: el, CapacityBlocked: e.capacityBlocked, Bound: e.bound,
 	}
 	if e.st.n > 0 {
 		stats.BytesPerState = float64(stats.StoreBytes) / float64(e.st.n)

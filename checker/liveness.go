@@ -863,8 +863,6 @@ func buildLivenessGraph(e *explorer, preds []func(*World) bool) (*lgraph, []stat
 			return nil, nil, "memory", nil
 		}
 	}
-	saved := e.mc.capacityBlocked
-	defer func() { e.mc.capacityBlocked = saved }()
 	g := &lgraph{n: n, off: make([]uint32, n+1), en: make([]label, n),
 		tgt: make([]uint32, 0, e.transitions), lab: make([]label, 0, e.transitions)}
 	predBits := make([]stateBits, len(preds))
@@ -874,7 +872,7 @@ func buildLivenessGraph(e *explorer, preds []func(*World) bool) (*lgraph, []stat
 	var key, k [maxWords]uint64
 	var w World
 	var p packedWorld
-	var buf expandBuf
+	var x expansion
 	missing := false
 	var sent label // kinds sent and dropped at once, per receiving side
 	var i int
@@ -906,10 +904,10 @@ func buildLivenessGraph(e *explorer, preds []func(*World) bool) (*lgraph, []stat
 		}
 		sent = 0
 		e.mc.codec.unpack(&key, &p)
-		e.mc.expand(&p, &buf, edge)
+		e.mc.expand(&p, &x, edge)
 		g.en[i] |= inFlightKinds(&w, g.en[i], sent)
-		if missing || e.mc.err != nil {
-			return nil, nil, "", errors.Join(errors.New("checker: liveness: a successor of a stored state is not in the store; the search and successor generation disagree"), e.mc.err)
+		if missing || x.err != nil {
+			return nil, nil, "", errors.Join(errors.New("checker: liveness: a successor of a stored state is not in the store; the search and successor generation disagree"), x.err)
 		}
 		if len(g.tgt) > math.MaxUint32 {
 			return nil, nil, "", errors.New("the graph has more than 2^32 edges, more than the liveness check can index")
@@ -980,18 +978,15 @@ func violatedMessage(e *explorer, li *livenessIndex, res *livenessResult, g *lgr
 // enabledThere describes the transitions enabled in w, and counts those
 // that a full channel holds back.
 func enabledThere(e *explorer, w *World) (string, int) {
-	saved := e.mc.capacityBlocked
-	defer func() { e.mc.capacityBlocked = saved }()
-	e.mc.capacityBlocked = 0
 	tr := &Trace{table: e.mc.table}
 	var out []string
 	seen := map[string]bool{}
-	e.mc.successors(w, func(t *Transition, _ *World) {
+	held := e.mc.successors(w, func(t *Transition, _ *World) {
 		d := tr.Describe(&Step{Transition: *t})
 		if !seen[d] {
 			seen[d] = true
 			out = append(out, d)
 		}
 	})
-	return andList(out), e.mc.capacityBlocked
+	return andList(out), held.blocked
 }
