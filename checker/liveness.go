@@ -817,7 +817,7 @@ func checkLiveness(e *explorer, rep *Report) error {
 	case e.opt.Fingerprint:
 		inconclusive("liveness needs the reachable graph, which fingerprint mode does not keep; check without fingerprints")
 		return nil
-	case !e.complete:
+	case !e.end.complete():
 		inconclusive(e.cutShort() + "; liveness needs the whole reachable graph")
 		return nil
 	}
@@ -825,7 +825,7 @@ func checkLiveness(e *explorer, rep *Report) error {
 	if err != nil {
 		return err
 	}
-	if bound != "" {
+	if bound != noBound {
 		inconclusive(fmt.Sprintf("the liveness check was cut short by the %s bound after the search of %d states", bound, e.st.n))
 		return nil
 	}
@@ -853,19 +853,20 @@ func checkLiveness(e *explorer, rep *Report) error {
 }
 
 // buildLivenessGraph regenerates every stored state's successors into an
-// lgraph and evaluates the predicates on every state. It returns a bound
-// name if the time or memory bound ran out while building.
-func buildLivenessGraph(e *explorer, preds []func(*World) bool) (*lgraph, []stateBits, string, error) {
+// lgraph and evaluates the predicates on every state, predBits[j] holding
+// the states where preds[j] holds. It returns the bound, time or memory,
+// that ran out while building, if one did.
+func buildLivenessGraph(e *explorer, preds []func(*World) bool) (g *lgraph, predBits []stateBits, bound searchBound, err error) {
 	n := e.st.n
 	if e.opt.MaxMemory > 0 {
 		est := e.st.bytes() + int64(n)*29 + int64(e.transitions)*5
 		if est > e.opt.MaxMemory {
-			return nil, nil, "memory", nil
+			return nil, nil, boundMemory, nil
 		}
 	}
-	g := &lgraph{n: n, off: make([]uint32, n+1), en: make([]label, n),
+	g = &lgraph{n: n, off: make([]uint32, n+1), en: make([]label, n),
 		tgt: make([]uint32, 0, e.transitions), lab: make([]label, 0, e.transitions)}
-	predBits := make([]stateBits, len(preds))
+	predBits = make([]stateBits, len(preds))
 	for i := range predBits {
 		predBits[i] = newStateBits(n)
 	}
@@ -880,7 +881,7 @@ func buildLivenessGraph(e *explorer, preds []func(*World) bool) (*lgraph, []stat
 		for _, d := range mv.droppedCodes() {
 			sent |= deliveryBit(mv.actor.Peer(), uint8(d&7))
 		}
-		e.mc.codec.pack(np, &k)
+		e.wk.mc.codec.pack(np, &k)
 		idx, ok := e.st.lookup(&k)
 		if !ok {
 			missing = true
@@ -893,28 +894,28 @@ func buildLivenessGraph(e *explorer, preds []func(*World) bool) (*lgraph, []stat
 	}
 	for i = 0; i < n; i++ {
 		if i&4095 == 0 && e.opt.MaxTime > 0 && time.Since(e.start) >= e.opt.MaxTime {
-			return nil, nil, "time", nil
+			return nil, nil, boundTime, nil
 		}
 		e.st.key(i, &key)
-		e.mc.codec.decode(&key, &w)
+		e.wk.mc.codec.decode(&key, &w)
 		for j, p := range preds {
 			if p(&w) {
 				predBits[j].set(uint32(i))
 			}
 		}
 		sent = 0
-		e.mc.codec.unpack(&key, &p)
-		e.mc.expand(&p, &x, edge)
+		e.wk.mc.codec.unpack(&key, &p)
+		e.wk.mc.expand(&p, &x, edge)
 		g.en[i] |= inFlightKinds(&w, g.en[i], sent)
 		if missing || x.err != nil {
-			return nil, nil, "", errors.Join(errors.New("checker: liveness: a successor of a stored state is not in the store; the search and successor generation disagree"), x.err)
+			return nil, nil, noBound, errors.Join(errors.New("checker: liveness: a successor of a stored state is not in the store; the search and successor generation disagree"), x.err)
 		}
 		if len(g.tgt) > math.MaxUint32 {
-			return nil, nil, "", errors.New("the graph has more than 2^32 edges, more than the liveness check can index")
+			return nil, nil, noBound, errors.New("the graph has more than 2^32 edges, more than the liveness check can index")
 		}
 		g.off[i+1] = uint32(len(g.tgt))
 	}
-	return g, predBits, "", nil
+	return g, predBits, noBound, nil
 }
 
 // edgeChoices turns global edge indices into the transition numbers that
@@ -978,10 +979,10 @@ func violatedMessage(e *explorer, li *livenessIndex, res *livenessResult, g *lgr
 // enabledThere describes the transitions enabled in w, and counts those
 // that a full channel holds back.
 func enabledThere(e *explorer, w *World) (string, int) {
-	tr := &Trace{table: e.mc.table}
+	tr := &Trace{table: e.wk.mc.table}
 	var out []string
 	seen := map[string]bool{}
-	held := e.mc.successors(w, func(t *Transition, _ *World) {
+	held := e.wk.mc.successors(w, func(t *Transition, _ *World) {
 		d := tr.Describe(&Step{Transition: *t})
 		if !seen[d] {
 			seen[d] = true
