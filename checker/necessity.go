@@ -201,7 +201,7 @@ func ExplainMechanism(tr *Trace) string {
 // mechanism.
 func explainMechanism(tr *Trace) (string, bool) {
 	var net [2][]inFlight
-	var clauses []string
+	var clauses []clause
 	take := func(from Side, seg spec.Segment) (inFlight, bool) {
 		ch := net[from]
 		for i := range ch {
@@ -230,8 +230,8 @@ func explainMechanism(tr *Trace) (string, bool) {
 				if s := st.Before.E[st.Actor].TCB.State; s == spec.Closed || s == spec.TimeWait {
 					kind = "final ACK"
 				}
-				clauses = append(clauses, fmt.Sprintf("the network lost %s's %s %s (step %d, sent at step %d)",
-					st.Actor, kind, FormatSegment(st.Actor, st.Seg), n, f.step))
+				clauses = append(clauses, clause{n, fmt.Sprintf("the network lost %s's %s %s (step %d, sent at step %d)",
+					st.Actor, kind, FormatSegment(st.Actor, st.Seg), n, f.step)})
 			}
 		case ActDuplicate:
 			for _, f := range net[st.Actor] {
@@ -246,7 +246,7 @@ func explainMechanism(tr *Trace) (string, bool) {
 			net[st.Actor] = append(net[st.Actor], inFlight{seg: seg, step: n, incarnation: int(st.After.E[st.Actor].Incarnation),
 				retransmitted: st.Action == ActTimeout && st.Call == spec.RetransmissionTimeout})
 		}
-		if c := closedByVariant(tr, st, n); c != "" {
+		if c, ok := closedByVariant(tr, st, n); ok {
 			clauses = append(clauses, c)
 		}
 	}
@@ -258,42 +258,43 @@ func explainMechanism(tr *Trace) (string, bool) {
 		}
 		return "no known mechanism recognised in the counterexample; " + last, false
 	}
-	// Clauses were produced in step order within each kind; present them
-	// in the order of the steps they cite.
-	sort.SliceStable(clauses, func(i, j int) bool { return clauseStep(clauses[i]) < clauseStep(clauses[j]) })
-	return strings.Join(clauses, "; "), true
+	// Present the clauses in the order of the steps they explain; a
+	// stable sort keeps the order of the clauses of one step.
+	sort.SliceStable(clauses, func(i, j int) bool { return clauses[i].step < clauses[j].step })
+	texts := make([]string, len(clauses))
+	for i, c := range clauses {
+		texts[i] = c.text
+	}
+	return strings.Join(texts, "; "), true
 }
 
-// clauseStep is the first step number a clause cites, for ordering.
-func clauseStep(c string) int {
-	i := strings.Index(c, "(step ")
-	if i < 0 {
-		return 1 << 30
-	}
-	var n int
-	fmt.Sscanf(c[i+len("(step "):], "%d", &n)
-	return n
+// clause is one sentence of a mechanism's explanation, with the step
+// (1-based) it explains, which orders the sentences.
+type clause struct {
+	step int
+	text string
 }
 
 // closedByVariant reports an endpoint entering CLOSED by a row an overlay
 // changed, such as no-time-wait's rows redirected from TIME-WAIT.
-func closedByVariant(tr *Trace, st *Step, n int) string {
+func closedByVariant(tr *Trace, st *Step, n int) (clause, bool) {
 	r, ok := tr.Row(st)
 	if !ok || r.Origin == spec.Base || st.After.E[st.Actor].TCB.State != spec.Closed || st.Before.E[st.Actor].TCB.State == spec.Closed {
-		return ""
+		return clause{}, false
 	}
 	how := "which the variant changed"
 	if r.Origin == spec.Redirected {
 		how = fmt.Sprintf("which the variant %s redirects to CLOSED instead of a removed state", r.Variant)
 	}
-	return fmt.Sprintf("%s went from %s straight to CLOSED (step %d, row %s, %s), so it keeps no TCB for the connection",
-		st.Actor, st.Before.E[st.Actor].TCB.State, n, r.ID, how)
+	return clause{n, fmt.Sprintf("%s went from %s straight to CLOSED (step %d, row %s, %s), so it keeps no TCB for the connection",
+		st.Actor, st.Before.E[st.Actor].TCB.State, n, r.ID, how)}, true
 }
 
 // deliveryClauses explains a delivery: a segment meeting a CLOSED endpoint
 // and drawing a RST, a RST resetting the peer, an old duplicate accepted.
-func deliveryClauses(tr *Trace, st *Step, n int, f inFlight) []string {
-	var out []string
+// n is the delivery's step.
+func deliveryClauses(tr *Trace, st *Step, n int, f inFlight) []clause {
+	var out []clause
 	to, from := st.Actor, st.Actor.Peer()
 	before, after := &st.Before.E[to], &st.After.E[to]
 	what := describeOrigin(from, st.Seg, f)
@@ -301,18 +302,18 @@ func deliveryClauses(tr *Trace, st *Step, n int, f inFlight) []string {
 		for _, g := range st.Sent() {
 			if g.Flags.Has(spec.RST) {
 				r, _ := tr.Row(st)
-				out = append(out, fmt.Sprintf("%s reached %s, which is CLOSED and answered with %s (step %d, row %s)",
-					what, to, FormatSegment(to, g), n, r.ID))
+				out = append(out, clause{n, fmt.Sprintf("%s reached %s, which is CLOSED and answered with %s (step %d, row %s)",
+					what, to, FormatSegment(to, g), n, r.ID)})
 			}
 		}
 	}
 	if st.Seg.Flags.Has(spec.RST) && after.Ended == EndReset && before.TCB.State != spec.Closed {
-		out = append(out, fmt.Sprintf("%s's RST %s (sent at step %d) reset %s in %s (step %d): %s's user is told %q instead of a normal close",
-			from, FormatSegment(from, st.Seg), f.step, to, before.TCB.State, n, to, spec.NoticeReset.String()))
+		out = append(out, clause{n, fmt.Sprintf("%s's RST %s (sent at step %d) reset %s in %s (step %d): %s's user is told %q instead of a normal close",
+			from, FormatSegment(from, st.Seg), f.step, to, before.TCB.State, n, to, spec.NoticeReset.String())})
 	}
 	if cur := int(st.Before.E[from].Incarnation); f.step > 0 && f.incarnation < cur && after.TCB != before.TCB && !st.Seg.Flags.Has(spec.RST) {
-		out = append(out, fmt.Sprintf("an old duplicate %s, sent by %s's incarnation %d at step %d, was accepted by %s's current connection (step %d, %s -> %s, row %s) although %s has since opened incarnation %d",
-			FormatSegment(from, st.Seg), from, f.incarnation+1, f.step, to, n, before.TCB.State, after.TCB.State, rowID(tr, st), from, cur+1))
+		out = append(out, clause{n, fmt.Sprintf("an old duplicate %s, sent by %s's incarnation %d at step %d, was accepted by %s's current connection (step %d, %s -> %s, row %s) although %s has since opened incarnation %d",
+			FormatSegment(from, st.Seg), from, f.incarnation+1, f.step, to, n, before.TCB.State, after.TCB.State, rowID(tr, st), from, cur+1)})
 	}
 	return out
 }
