@@ -482,7 +482,7 @@ func (e *explorer) checkDeadlock(b *batch, w *World) {
 		}
 		valid := p.ValidEnd
 		if valid == nil {
-			valid = DefaultValidEnd
+			valid = defaultValidEnd
 		}
 		if !valid(w) {
 			b.decided = append(b.decided, decision{i, -1})

@@ -112,9 +112,9 @@ func classMask(c ActionClass) label {
 	return fairBit(c, A) | fairBit(c, B)
 }
 
-// DescribeFairness renders fairness assumptions in words, in a fixed order:
+// describeFairness renders fairness assumptions in words, in a fixed order:
 // "weak fairness of timers and users; strong fairness of delivery".
-func DescribeFairness(fs []Fairness) string {
+func describeFairness(fs []Fairness) string {
 	var weak, strong []string
 	wf, sf, _ := fairnessMasks(fs)
 	for c := ClassTimers; c <= ClassAll; c++ {

@@ -92,13 +92,6 @@ func Explore(m Model, maxStates int) (*StateGraph, error) {
 	return g, nil
 }
 
-// Describe renders an edge's transition in words, as Trace.Describe does
-// for a step.
-func (g *StateGraph) Describe(e *GraphEdge) string {
-	t := Trace{table: g.Table}
-	return t.Describe(&Step{Transition: e.Transition})
-}
-
 // Row returns the table row an edge took, and whether it took one.
 func (g *StateGraph) Row(e *GraphEdge) (spec.Row, bool) {
 	if e.Transition.Row < 0 || g.Table == nil {

@@ -28,7 +28,7 @@ func checkLiveness(e *explorer, rep *Report) error {
 		if p.Kind.Safety() {
 			continue
 		}
-		li := livenessIndex{prop: i, p: -1, fairness: DescribeFairness(p.Fairness)}
+		li := livenessIndex{prop: i, p: -1, fairness: describeFairness(p.Fairness)}
 		var err error
 		li.wf, li.sf, err = fairnessMasks(p.Fairness)
 		if err != nil {

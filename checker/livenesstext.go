@@ -65,7 +65,7 @@ func enabledThere(e *explorer, w *World) (string, int) {
 	var out []string
 	seen := map[string]bool{}
 	held := e.wk.mc.successors(w, func(t *Transition, _ *World) {
-		d := tr.Describe(&Step{Transition: *t})
+		d := tr.describe(&Step{Transition: *t})
 		if !seen[d] {
 			seen[d] = true
 			out = append(out, d)

@@ -61,7 +61,10 @@ type Property struct {
 	// Step is the transition predicate of StepInvariant.
 	Step func(before *World, t *Transition, after *World) bool
 	// ValidEnd says which states without successors are fine, for
-	// DeadlockFree; nil means DefaultValidEnd.
+	// DeadlockFree. nil accepts a state where nothing is in flight and
+	// neither endpoint waits for an acknowledgment (closed, listening, or
+	// open with nothing left to do); set it when a property means a
+	// stricter or a looser end.
 	ValidEnd func(*World) bool
 	// P and Q are the predicates of LeadsTo.
 	P, Q func(*World) bool
@@ -122,12 +125,12 @@ func (c ActionClass) Contains(t *Transition) bool {
 	return true
 }
 
-// DefaultValidEnd accepts a final state where nothing is in flight and
+// defaultValidEnd accepts a final state where nothing is in flight and
 // neither endpoint waits for an acknowledgment: the connection is closed,
 // listening, or open with nothing left to do. A state where an endpoint
 // still has unacknowledged segments but can neither retransmit nor time
 // out is a deadlock.
-func DefaultValidEnd(w *World) bool {
+func defaultValidEnd(w *World) bool {
 	return w.Quiescent() && !w.E[A].TCB.Outstanding() && !w.E[B].TCB.Outstanding()
 }
 

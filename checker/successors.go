@@ -59,15 +59,15 @@ type Transition struct {
 	Notice spec.Notice
 }
 
-// Sent returns the segments sent.
-func (t *Transition) Sent() []spec.Segment { return t.Out[:t.NOut] }
+// sent returns the segments sent.
+func (t *Transition) sent() []spec.Segment { return t.Out[:t.NOut] }
 
-// Entered returns the segments sent that entered the network.
-func (t *Transition) Entered() []spec.Segment { return t.Out[:t.NOut-t.Dropped] }
+// entered returns the segments sent that entered the network.
+func (t *Transition) entered() []spec.Segment { return t.Out[:t.NOut-t.Dropped] }
 
-// DroppedSegments returns the segments sent that the network dropped
+// droppedSegments returns the segments sent that the network dropped
 // because their channel was full.
-func (t *Transition) DroppedSegments() []spec.Segment { return t.Out[t.NOut-t.Dropped : t.NOut] }
+func (t *Transition) droppedSegments() []spec.Segment { return t.Out[t.NOut-t.Dropped : t.NOut] }
 
 // machine generates the successors of worlds of one model.
 //

@@ -94,10 +94,6 @@ type World struct {
 // happen is timers and user calls.
 func (w *World) Quiescent() bool { return w.Net[A].N == 0 && w.Net[B].N == 0 }
 
-// InFlight returns how many segments with all the flags f travel from
-// side s to its peer.
-func (w *World) InFlight(from Side, f spec.Flags) int { return w.Net[from].Count(f) }
-
 // String renders the world on one line, for diagnostics.
 func (w *World) String() string {
 	var b strings.Builder
