@@ -22,7 +22,8 @@ const (
 // String names the strategy.
 func (s Strategy) String() string { return [...]string{"bfs", "dfs"}[s] }
 
-// ParseStrategy parses "bfs" or "dfs".
+// ParseStrategy parses "bfs" or "dfs", the inverse of String, for flags
+// and configuration files.
 func ParseStrategy(s string) (Strategy, error) {
 	switch s {
 	case "bfs":
@@ -105,13 +106,15 @@ type Report struct {
 	Coverage Coverage
 }
 
-// ErrModel wraps a model the checker cannot explore.
+// ErrModel wraps a model the checker cannot explore; test for it with
+// errors.Is to tell a bad model from a failed property.
 var ErrModel = errors.New("invalid model")
 
 // Check explores the model and decides its safety properties (and, for
-// liveness properties, builds the graph and decides them too). It returns
-// an error only for a model it cannot explore; bounds give Inconclusive
-// verdicts, never errors.
+// liveness properties, builds the graph and decides them too). It is the
+// way to check properties; CheckNecessity and Explore serve two special
+// uses. It returns an error only for a model it cannot explore; bounds
+// give Inconclusive verdicts, never errors.
 func Check(m Model, props []Property, opt Options) (*Report, error) {
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrModel, err)

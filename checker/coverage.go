@@ -52,8 +52,9 @@ type CoverageReport struct {
 // figure5Arcs is the number of arcs of RFC 9293 Figure 5.
 const figure5Arcs = 20
 
-// CoverageReport reads the report's coverage against table t, which must
-// be the table of the model the report was made on.
+// CoverageReport reads the report's coverage against table t, to see what
+// part of the protocol the model never exercised. t must be the table of
+// the model the report was made on.
 func (r *Report) CoverageReport(t *spec.Table) (*CoverageReport, error) {
 	return newCoverageReport(t, r.Coverage)
 }

@@ -37,7 +37,8 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
 
-// ParseKind parses a kind name.
+// ParseKind parses a kind name, the inverse of String, for the property
+// language.
 func ParseKind(s string) (Kind, error) {
 	for i, n := range kindNames {
 		if n == s {
@@ -102,7 +103,8 @@ var classNames = [...]string{"timers", "users", "delivery", "all"}
 // String names the class.
 func (c ActionClass) String() string { return classNames[c] }
 
-// ParseActionClass parses a class name.
+// ParseActionClass parses a class name, the inverse of String, for the
+// property language's fairness assumptions.
 func ParseActionClass(s string) (ActionClass, error) {
 	for i, n := range classNames {
 		if n == s {
@@ -112,7 +114,8 @@ func ParseActionClass(s string) (ActionClass, error) {
 	return 0, fmt.Errorf("unknown action class %q (expected timers, users, delivery or all)", s)
 }
 
-// Contains reports whether transition t belongs to the class.
+// Contains reports whether transition t belongs to the class: whether a
+// fairness assumption about the class is about t.
 func (c ActionClass) Contains(t *Transition) bool {
 	switch c {
 	case ClassTimers:
@@ -151,7 +154,8 @@ var verdictNames = [...]string{"holds", "violated", "inconclusive"}
 // String names the verdict.
 func (v Verdict) String() string { return verdictNames[v] }
 
-// ParseVerdict parses "holds", "violated" or "inconclusive".
+// ParseVerdict parses "holds", "violated" or "inconclusive", the inverse
+// of String, for reading saved results back.
 func ParseVerdict(s string) (Verdict, error) {
 	for i, n := range verdictNames {
 		if n == s {

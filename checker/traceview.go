@@ -134,7 +134,9 @@ type StepView struct {
 	Notice string `json:"notice,omitempty"`
 }
 
-// NewTraceView builds the view of a trace.
+// NewTraceView builds the view of a trace. Use it to save a
+// counterexample or to hand it to a renderer; DecodeTraceView reads a saved
+// one back.
 func NewTraceView(t *Trace) *TraceView {
 	v := &TraceView{Schema: TraceSchema, Model: t.Model, LoopStart: t.LoopStart, Steps: []StepView{}}
 	if t.table != nil {
@@ -259,6 +261,8 @@ var actionSet = func() map[string]bool {
 }()
 
 // Validate checks a decoded view for what the renderers rely on.
+// DecodeTraceView calls it; call it on a view that was built or edited by
+// other means before rendering it.
 func (v *TraceView) Validate() error {
 	if v.Schema != TraceSchema {
 		if v.Schema == "" {
