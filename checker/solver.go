@@ -79,16 +79,42 @@ func solveLiveness(p *livenessProblem) livenessResult {
 	s := &livenessSolver{livenessProblem: p, f: newSCCFinder(g),
 		comp: make([]uint32, g.n), part: make([]uint32, g.n), stop: newStateBits(g.n),
 		seen: newStateBits(g.n)}
-	avoid := func(v uint32) bool { return !p.goal.get(v) }
+	order, compStart := s.components()
+	res := livenessResult{avoiding: len(order), loopStart: -1}
 
-	// Top-level components of the goal-avoiding subgraph, sinks first.
-	var order, compStart []uint32
+	// Decide each component in emission order: every component an edge
+	// leaves to was emitted before.
+	ncomp := uint32(len(compStart) - 1)
+	s.bad = newStateBits(int(ncomp) + 1)
+	for c := uint32(1); c <= ncomp; c++ {
+		if s.componentBad(c, order[compStart[c-1]:compStart[c]]) {
+			s.bad.set(c)
+		}
+	}
+	res.components, res.fair = s.nontriv, s.fair
+	// The decomposition is done: its lowlink array becomes the BFS parent
+	// array, which keeps the memory at five uint32 arrays per state.
+	s.parent, s.f.low, s.f.index = s.f.low, nil, nil
+	if g.n > 0 {
+		s.lasso(&res)
+	}
+	return res
+}
+
+// avoids reports whether the goal does not hold in state v.
+func (s *livenessSolver) avoids(v uint32) bool { return !s.goal.get(v) }
+
+// components finds the top-level components of the goal-avoiding
+// subgraph, sinks first, numbering them from 1 in comp. It returns their
+// states, component after component, and where each component starts in
+// that list, with the list's length last.
+func (s *livenessSolver) components() (order, compStart []uint32) {
 	ncomp := uint32(0)
-	for v := uint32(0); v < uint32(g.n); v++ {
-		if !avoid(v) {
+	for v := uint32(0); v < uint32(s.g.n); v++ {
+		if !s.avoids(v) {
 			continue
 		}
-		s.f.visit(v, avoid, func(m []uint32) {
+		s.f.visit(v, s.avoids, func(m []uint32) {
 			ncomp++
 			compStart = append(compStart, uint32(len(order)))
 			for _, x := range m {
@@ -97,71 +123,66 @@ func solveLiveness(p *livenessProblem) livenessResult {
 			order = append(order, m...)
 		})
 	}
-	compStart = append(compStart, uint32(len(order)))
-	res := livenessResult{avoiding: len(order), loopStart: -1}
+	return order, append(compStart, uint32(len(order)))
+}
 
-	// Decide each component in emission order: every component an edge
-	// leaves to was emitted before.
-	s.bad = newStateBits(int(ncomp) + 1)
-	fairMask := p.wf | p.sf
-	for c := uint32(1); c <= ncomp; c++ {
-		members := order[compStart[c-1]:compStart[c]]
-		bad := false
-		for _, v := range members {
-			if g.en[v]&fairMask == 0 {
-				s.stop.set(v)
-				bad = true
-			}
-		}
-		if len(members) > 1 || g.selfLoop(members[0]) {
-			s.nontriv++
-			if s.refine(members) {
-				bad = true
-			}
-		}
-		for i := 0; !bad && i < len(members); i++ {
-			v := members[i]
-			for e := g.off[v]; e < g.off[v+1]; e++ {
-				if d := s.comp[g.tgt[e]]; d != 0 && d != c && s.bad.get(d) {
-					bad = true
-					break
-				}
-			}
-		}
-		if bad {
-			s.bad.set(c)
+// componentBad decides whether top-level component c, whose states are
+// members, can reach, avoiding the goal, a place where a fair run may
+// stay: a state of its own where a run may stop fairly (marked in stop),
+// a fair cycle inside it (marked in part by refine), or a component
+// already found bad.
+func (s *livenessSolver) componentBad(c uint32, members []uint32) bool {
+	g := s.g
+	fairMask := s.wf | s.sf
+	bad := false
+	for _, v := range members {
+		if g.en[v]&fairMask == 0 {
+			s.stop.set(v)
+			bad = true
 		}
 	}
-	res.components, res.fair = s.nontriv, s.fair
-	// The decomposition is done: its lowlink array becomes the BFS parent
-	// array, which keeps the memory at five uint32 arrays per state.
-	s.parent, s.f.low, s.f.index = s.f.low, nil, nil
-
-	// The nearest reachable violating start state.
-	startOK := func(v uint32) bool { return p.start.get(v) && avoid(v) && s.bad.get(s.comp[v]) }
-	if g.n == 0 {
-		return res
+	if len(members) > 1 || g.selfLoop(members[0]) {
+		s.nontriv++
+		if s.refine(members) {
+			bad = true
+		}
 	}
+	for i := 0; !bad && i < len(members); i++ {
+		v := members[i]
+		for e := g.off[v]; e < g.off[v+1]; e++ {
+			if d := s.comp[g.tgt[e]]; d != 0 && d != c && s.bad.get(d) {
+				bad = true
+				break
+			}
+		}
+	}
+	return bad
+}
+
+// lasso fills in res the counterexample, if there is one: a shortest path
+// to the nearest reachable violating start state, a shortest goal-avoiding
+// path from there to the nearest place to stay, and a fair cycle unless
+// the run stops there.
+func (s *livenessSolver) lasso(res *livenessResult) {
+	startOK := func(v uint32) bool { return s.start.get(v) && s.avoids(v) && s.bad.get(s.comp[v]) }
 	prefix, st, ok := s.bfs(0, func(uint32) bool { return true }, startOK, false)
 	if !ok {
-		return res
+		return
 	}
 	res.violated = true
 	res.startStep = len(prefix)
-	// The nearest place to stay, avoiding the goal.
 	target := func(v uint32) bool { return s.stop.get(v) || s.part[v] != 0 }
-	mid, r, ok := s.bfs(st, avoid, target, false)
+	mid, r, ok := s.bfs(st, s.avoids, target, false)
 	if !ok {
 		panic("checker: liveness: a violating state cannot reach its violation")
 	}
 	res.edges = append(prefix, mid...)
 	res.last = r
 	if s.stop.get(r) {
-		return res
+		return
 	}
 	res.loopStart = len(res.edges)
 	res.edges = append(res.edges, s.cycle(r)...)
-	return res
 }
 
 // newPart returns a fresh partition id.
