@@ -49,17 +49,18 @@ type CoverageReport struct {
 	FiredArcs, UnfiredArcs, MissingArcs []int
 }
 
-// Figure5Arcs is the number of arcs of RFC 9293 Figure 5.
-const Figure5Arcs = 20
+// figure5Arcs is the number of arcs of RFC 9293 Figure 5.
+const figure5Arcs = 20
 
-// CoverageReport reads the report's coverage against table t, which must
-// be the table of the model the report was made on.
+// CoverageReport reads the report's coverage against table t, to see what
+// part of the protocol the model never exercised. t must be the table of
+// the model the report was made on.
 func (r *Report) CoverageReport(t *spec.Table) (*CoverageReport, error) {
-	return NewCoverageReport(t, r.Coverage)
+	return newCoverageReport(t, r.Coverage)
 }
 
-// NewCoverageReport reads coverage counts against table t.
-func NewCoverageReport(t *spec.Table, c Coverage) (*CoverageReport, error) {
+// newCoverageReport reads coverage counts against table t.
+func newCoverageReport(t *spec.Table, c Coverage) (*CoverageReport, error) {
 	if len(c) != t.NumRows() {
 		return nil, fmt.Errorf("coverage counts %d rows but table %s has %d: it was counted on another table", len(c), t.Name(), t.NumRows())
 	}
@@ -71,8 +72,8 @@ func NewCoverageReport(t *spec.Table, c Coverage) (*CoverageReport, error) {
 	for i := range cr.States {
 		byState[cr.States[i].State] = &cr.States[i]
 	}
-	var arcFired [Figure5Arcs + 1]bool
-	var arcSeen [Figure5Arcs + 1]bool
+	var arcFired [figure5Arcs + 1]bool
+	var arcSeen [figure5Arcs + 1]bool
 	for i := 0; i < t.NumRows(); i++ {
 		row := t.Row(i)
 		rc := RowCoverage{Index: i, ID: row.ID, From: row.From, Arc: row.Arc, Count: c[i], Inert: inertRow(&row)}
@@ -87,12 +88,12 @@ func NewCoverageReport(t *spec.Table, c Coverage) (*CoverageReport, error) {
 		if rc.Inert {
 			cr.Inert++
 		}
-		if row.Arc >= 1 && row.Arc <= Figure5Arcs {
+		if row.Arc >= 1 && row.Arc <= figure5Arcs {
 			arcSeen[row.Arc] = true
 			arcFired[row.Arc] = arcFired[row.Arc] || rc.Count > 0
 		}
 	}
-	for a := 1; a <= Figure5Arcs; a++ {
+	for a := 1; a <= figure5Arcs; a++ {
 		switch {
 		case !arcSeen[a]:
 			cr.MissingArcs = append(cr.MissingArcs, a)

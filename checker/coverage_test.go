@@ -68,7 +68,7 @@ func TestCoverageReport(t *testing.T) {
 	// SEND in LISTEN (arc 5).
 	require.Equal(t, []int{5, 7}, cr.UnfiredArcs)
 	require.Empty(t, cr.MissingArcs)
-	require.Len(t, cr.FiredArcs, Figure5Arcs-2)
+	require.Len(t, cr.FiredArcs, figure5Arcs-2)
 	c, ok := cr.Count("ESTABLISHED/close")
 	require.True(t, ok)
 	require.Greater(t, c, 0)
@@ -113,7 +113,7 @@ func TestCoverageFigure5ModelTakesEveryArc(t *testing.T) {
 	cr, err := rep.CoverageReport(m.Table)
 	require.NoError(t, err)
 	require.Empty(t, cr.UnfiredArcs, "\n%s", cr)
-	require.Len(t, cr.FiredArcs, Figure5Arcs)
+	require.Len(t, cr.FiredArcs, figure5Arcs)
 }
 
 func TestCoverageOfAVariant(t *testing.T) {

@@ -83,4 +83,65 @@
 // per direction and kind of segment); CheckNecessity
 // checks that an element of the protocol is needed for a property by
 // mutating the table.
+//
+// # Liveness
+//
+// Liveness properties are decided on the whole reachable graph after the
+// safety search, in time linear in its size times the number of strong
+// fairness assumptions, as TLC and SPIN decide them: strongly connected
+// components of the part of the graph where the awaited predicate is false.
+// They need the exact visited set and a complete search; in fingerprint
+// mode, or after a bound cut the search, they are Inconclusive.
+//
+// A run starts in the initial state and takes transitions for as long as it
+// likes; it may also stop in any state and stay there forever. A user who
+// may CLOSE need not, a timer that may fire need not, a segment in flight
+// need not arrive. This is how TLA+ reads a specification, and it is why
+// fairness has to be stated: without an assumption, the run where nothing
+// more happens is a legitimate run, and the checker reports it. A run that
+// stops is the degenerate lasso whose cycle is a single stuttering step; a
+// state without successors (a deadlock) is one where every run stops.
+//
+// For LeadsTo(P, Q), a violation is a reachable state where P holds and Q
+// does not, from which a run avoiding Q forever is fair; Eventually(Pred)
+// is LeadsTo(initial state, Pred). The counterexample is a lasso: a
+// shortest path from the initial state to the nearest violating P state,
+// a shortest Q-avoiding path from there to the nearest place where the run
+// can stay, and, unless the run stops there, a cycle through that place
+// that repeats forever (Trace.LoopStart), checked to be fair before it is
+// reported.
+//
+// # Fairness
+//
+// An assumption (Fairness) names a class of actions (timers, users,
+// delivery, all) and applies to each side separately: "weak fairness of
+// users" is two assumptions, one about A's user and one about B's. The unit
+// of fairness is the pair (class, actor), where the actor is the endpoint
+// whose user calls or whose timer fires. Delivery is finer: its unit is the
+// pair (receiving side, kind of segment), the fair lossy channel of the
+// literature made finite: a kind of segment sent towards a side again and
+// again is delivered there again and again. For delivery, a kind counts as
+// enabled in a state where a segment of that kind is in flight towards a
+// side that some delivery can reach, or is sent there and dropped at once
+// by a full channel: on a FIFO channel a segment behind the head is not yet
+// deliverable, and counting only deliverable segments would let the network
+// lose every ACK before it reaches the head and still call the run fair.
+// Per side, because the two endpoints are independent agents: a fair
+// scheduler must not starve B's timer just because A's fire; per class
+// rather than per individual transition, because what a user or a timer of
+// one endpoint does next is one decision (close or abort; retransmit or
+// give up), and a finer unit would force every optional alternative to
+// happen.
+//
+//   - Weak fairness of (C, s): a run that from some point on always has a
+//     C-transition of s enabled takes one infinitely often. On a cycle: the
+//     cycle is unfair if every state of it enables such a transition and
+//     no step of it is one. A run that stops is unfair if the state it
+//     stops in enables one.
+//   - Strong fairness of (C, s): a run on which such a transition is
+//     enabled infinitely often takes one infinitely often. On a cycle: the
+//     cycle is unfair if some state of it enables one and no step of it is
+//     one. Strong fairness of delivery is what makes "a segment
+//     retransmitted again and again is eventually delivered" true despite
+//     loss, since loss disables the delivery between retransmissions.
 package checker

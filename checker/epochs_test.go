@@ -122,7 +122,7 @@ func TestLinuxLoopbackTakesOverTimeWait(t *testing.T) {
 	require.True(t, a.Opened)
 	require.False(t, a.Closed)
 	require.Greater(t, a.TCB.Epoch, last.Before.E[A].TCB.Epoch)
-	require.Equal(t, []spec.Segment{{Flags: spec.SYN, Seq: spec.Seq{Epoch: a.TCB.Epoch}}}, last.Sent())
+	require.Equal(t, []spec.Segment{{Flags: spec.SYN, Seq: spec.Seq{Epoch: a.TCB.Epoch}}}, last.sent())
 	checkReplay(t, m, o.Trace)
 
 	rep, err = Check(twReuseModel("linux", 1), prop, Options{})

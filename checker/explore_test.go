@@ -191,7 +191,7 @@ func TestMutantViolation(t *testing.T) {
 	// server's SYN,ACK stays outstanding until its retries run out, and
 	// with no user timeout it is stuck: a deadlock.
 	require.Equal(t, Violated, r.Outcomes[1].Verdict)
-	require.False(t, DefaultValidEnd(r.Outcomes[1].Trace.Final()))
+	require.False(t, defaultValidEnd(r.Outcomes[1].Trace.Final()))
 }
 
 func mustRow(id string) int {
@@ -285,7 +285,7 @@ func TestPipelineChangesNothing(t *testing.T) {
 	props := []Property{
 		{Name: "B-never-established", Kind: Invariant, Pred: func(w *World) bool { return w.E[B].TCB.State != spec.Established }},
 		{Name: "no-RST-sent", Kind: StepInvariant, Step: func(_ *World, tr *Transition, _ *World) bool {
-			for _, g := range tr.Sent() {
+			for _, g := range tr.sent() {
 				if g.Flags.Has(spec.RST) {
 					return false
 				}

@@ -75,7 +75,7 @@ func Explore(m Model, maxStates int) (*StateGraph, error) {
 	for cur := 0; cur < len(g.States); cur++ {
 		w := g.States[cur]
 		depth := g.Depth[cur]
-		mc.successors(&w, func(t *Transition, nw *World) {
+		x := mc.successors(&w, func(t *Transition, nw *World) {
 			to := add(nw, depth+1)
 			if to < 0 {
 				g.Complete = false
@@ -85,18 +85,11 @@ func Explore(m Model, maxStates int) (*StateGraph, error) {
 			}
 			g.Edges = append(g.Edges, GraphEdge{From: cur, To: to, Transition: *t})
 		})
-		if mc.err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrModel, mc.err)
+		if x.err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrModel, x.err)
 		}
 	}
 	return g, nil
-}
-
-// Describe renders an edge's transition in words, as Trace.Describe does
-// for a step.
-func (g *StateGraph) Describe(e *GraphEdge) string {
-	t := Trace{table: g.Table}
-	return t.Describe(&Step{Transition: e.Transition})
 }
 
 // Row returns the table row an edge took, and whether it took one.

@@ -1,15 +1,15 @@
 package checker
 
-import (
-	"syscall"
-	"unsafe"
-)
+import "unsafe"
 
 // The visited set and the state chunks are large, pointer-free and
 // probed at random. With 4 KiB pages nearly every probe of a
 // gigabyte-sized store also misses the TLB; memory taken from anonymous
 // mappings advised to use transparent huge pages avoids most of those
-// misses. Small allocations stay on the Go heap.
+// misses. Small allocations stay on the Go heap. Only Linux has such
+// mappings (hugemem_linux.go); on other systems mapHuge returns nil and
+// every table comes from the Go heap, which changes the speed of a search
+// but nothing it finds.
 
 // arena hands out zeroed word slices carved from huge-page mappings.
 type arena struct {
@@ -21,18 +21,6 @@ const (
 	arenaRegion = 32 << 20 // bytes per mapping
 	hugeMin     = 4 << 20  // smaller tables stay on the heap
 )
-
-// mapHuge maps n zeroed bytes, advised to use huge pages, or returns nil.
-func mapHuge(n int) []byte {
-	b, err := syscall.Mmap(-1, 0, n, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
-	if err != nil {
-		return nil
-	}
-	// The advice is a hint: a kernel without transparent huge pages
-	// refuses it, and the mapping works as it is.
-	_ = syscall.Madvise(b, 14 /* MADV_HUGEPAGE */)
-	return b
-}
 
 func bytesToWords(b []byte) []uint64 {
 	return unsafe.Slice((*uint64)(unsafe.Pointer(&b[0])), len(b)/8)
@@ -63,7 +51,7 @@ func (a *arena) words(n int) []uint64 {
 // free unmaps every region; no slice handed out may be used afterwards.
 func (a *arena) free() {
 	for _, r := range a.regions {
-		_ = syscall.Munmap(r)
+		unmapHuge(r)
 	}
 	a.regions, a.cur = nil, nil
 }

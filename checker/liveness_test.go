@@ -568,10 +568,10 @@ func TestLivenessIsDeterministic(t *testing.T) {
 }
 
 func TestDescribeFairness(t *testing.T) {
-	require.Equal(t, "no fairness assumption", DescribeFairness(nil))
-	require.Equal(t, "weak fairness of timers, users and delivery", DescribeFairness(fairUTD))
+	require.Equal(t, "no fairness assumption", describeFairness(nil))
+	require.Equal(t, "weak fairness of timers, users and delivery", describeFairness(fairUTD))
 	require.Equal(t, "weak fairness of users; strong fairness of delivery",
-		DescribeFairness([]Fairness{{Class: ClassDelivery, Strong: true}, {Class: ClassUsers}, {Class: ClassDelivery}}))
+		describeFairness([]Fairness{{Class: ClassDelivery, Strong: true}, {Class: ClassUsers}, {Class: ClassDelivery}}))
 	require.Equal(t, "A's timers, B's user and delivery to B", labelNames(fairBit(ClassTimers, A)|fairBit(ClassUsers, B)|fairBit(ClassDelivery, B)))
 	require.True(t, strings.HasPrefix(labelNames(fairBit(ClassAll, A)), "every action of A"))
 }

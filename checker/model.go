@@ -19,9 +19,11 @@ const (
 
 var openNames = [...]string{"none", "passive", "active"}
 
+// String names the open mode as ParseOpenMode reads it.
 func (m OpenMode) String() string { return openNames[m] }
 
-// ParseOpenMode parses "none", "passive" or "active".
+// ParseOpenMode parses "none", "passive" or "active", the inverse of
+// String, for flags and configuration files.
 func ParseOpenMode(s string) (OpenMode, error) {
 	for i, n := range openNames {
 		if n == s {
@@ -103,7 +105,9 @@ const (
 	MaxBudget   = 7
 )
 
-// Validate checks the model's bounds against the state encoding.
+// Validate checks the model's bounds against the state encoding. Check
+// and Explore call it; call it first to report every error of a model
+// that is built or loaded before any search runs.
 func (m *Model) Validate() error {
 	var errs []error
 	if m.Table == nil {

@@ -174,7 +174,7 @@ type inFlight struct {
 	duplicated        bool
 }
 
-// ExplainMechanism reads a counterexample and says, in words and with step
+// explainMechanism reads a counterexample and says, in words and with step
 // numbers, how it goes wrong. It follows every segment from the step that
 // sent it to the step that delivers or loses it, and recognises the
 // mechanisms TIME-WAIT exists for (RFC 9293 section 3.4.2; RFC 1337):
@@ -190,18 +190,11 @@ type inFlight struct {
 //   - an old duplicate from an earlier incarnation is accepted by the next
 //     incarnation of the connection (RFC 1337's hazards).
 //
-// When none of these appears, it says so and describes how the
-// counterexample ends.
-func ExplainMechanism(tr *Trace) string {
-	s, _ := explainMechanism(tr)
-	return s
-}
-
-// explainMechanism is ExplainMechanism, reporting whether it recognised a
-// mechanism.
+// When none of these appears, it says so, describes how the
+// counterexample ends, and reports false.
 func explainMechanism(tr *Trace) (string, bool) {
 	var net [2][]inFlight
-	var clauses []string
+	var clauses []clause
 	take := func(from Side, seg spec.Segment) (inFlight, bool) {
 		ch := net[from]
 		for i := range ch {
@@ -230,8 +223,8 @@ func explainMechanism(tr *Trace) (string, bool) {
 				if s := st.Before.E[st.Actor].TCB.State; s == spec.Closed || s == spec.TimeWait {
 					kind = "final ACK"
 				}
-				clauses = append(clauses, fmt.Sprintf("the network lost %s's %s %s (step %d, sent at step %d)",
-					st.Actor, kind, FormatSegment(st.Actor, st.Seg), n, f.step))
+				clauses = append(clauses, clause{n, fmt.Sprintf("the network lost %s's %s %s (step %d, sent at step %d)",
+					st.Actor, kind, formatSegment(st.Actor, st.Seg), n, f.step)})
 			}
 		case ActDuplicate:
 			for _, f := range net[st.Actor] {
@@ -242,11 +235,11 @@ func explainMechanism(tr *Trace) (string, bool) {
 				}
 			}
 		}
-		for _, seg := range st.Sent() {
+		for _, seg := range st.sent() {
 			net[st.Actor] = append(net[st.Actor], inFlight{seg: seg, step: n, incarnation: int(st.After.E[st.Actor].Incarnation),
 				retransmitted: st.Action == ActTimeout && st.Call == spec.RetransmissionTimeout})
 		}
-		if c := closedByVariant(tr, st, n); c != "" {
+		if c, ok := closedByVariant(tr, st, n); ok {
 			clauses = append(clauses, c)
 		}
 	}
@@ -254,65 +247,66 @@ func explainMechanism(tr *Trace) (string, bool) {
 		last := "the run is empty"
 		if len(tr.Steps) > 0 {
 			st := &tr.Steps[len(tr.Steps)-1]
-			last = fmt.Sprintf("its last step is %d: %s", len(tr.Steps), tr.Describe(st))
+			last = fmt.Sprintf("its last step is %d: %s", len(tr.Steps), tr.describe(st))
 		}
 		return "no known mechanism recognised in the counterexample; " + last, false
 	}
-	// Clauses were produced in step order within each kind; present them
-	// in the order of the steps they cite.
-	sort.SliceStable(clauses, func(i, j int) bool { return clauseStep(clauses[i]) < clauseStep(clauses[j]) })
-	return strings.Join(clauses, "; "), true
+	// Present the clauses in the order of the steps they explain; a
+	// stable sort keeps the order of the clauses of one step.
+	sort.SliceStable(clauses, func(i, j int) bool { return clauses[i].step < clauses[j].step })
+	texts := make([]string, len(clauses))
+	for i, c := range clauses {
+		texts[i] = c.text
+	}
+	return strings.Join(texts, "; "), true
 }
 
-// clauseStep is the first step number a clause cites, for ordering.
-func clauseStep(c string) int {
-	i := strings.Index(c, "(step ")
-	if i < 0 {
-		return 1 << 30
-	}
-	var n int
-	fmt.Sscanf(c[i+len("(step "):], "%d", &n)
-	return n
+// clause is one sentence of a mechanism's explanation, with the step
+// (1-based) it explains, which orders the sentences.
+type clause struct {
+	step int
+	text string
 }
 
 // closedByVariant reports an endpoint entering CLOSED by a row an overlay
 // changed, such as no-time-wait's rows redirected from TIME-WAIT.
-func closedByVariant(tr *Trace, st *Step, n int) string {
+func closedByVariant(tr *Trace, st *Step, n int) (clause, bool) {
 	r, ok := tr.Row(st)
 	if !ok || r.Origin == spec.Base || st.After.E[st.Actor].TCB.State != spec.Closed || st.Before.E[st.Actor].TCB.State == spec.Closed {
-		return ""
+		return clause{}, false
 	}
 	how := "which the variant changed"
 	if r.Origin == spec.Redirected {
 		how = fmt.Sprintf("which the variant %s redirects to CLOSED instead of a removed state", r.Variant)
 	}
-	return fmt.Sprintf("%s went from %s straight to CLOSED (step %d, row %s, %s), so it keeps no TCB for the connection",
-		st.Actor, st.Before.E[st.Actor].TCB.State, n, r.ID, how)
+	return clause{n, fmt.Sprintf("%s went from %s straight to CLOSED (step %d, row %s, %s), so it keeps no TCB for the connection",
+		st.Actor, st.Before.E[st.Actor].TCB.State, n, r.ID, how)}, true
 }
 
 // deliveryClauses explains a delivery: a segment meeting a CLOSED endpoint
 // and drawing a RST, a RST resetting the peer, an old duplicate accepted.
-func deliveryClauses(tr *Trace, st *Step, n int, f inFlight) []string {
-	var out []string
+// n is the delivery's step.
+func deliveryClauses(tr *Trace, st *Step, n int, f inFlight) []clause {
+	var out []clause
 	to, from := st.Actor, st.Actor.Peer()
 	before, after := &st.Before.E[to], &st.After.E[to]
 	what := describeOrigin(from, st.Seg, f)
 	if before.TCB.State == spec.Closed {
-		for _, g := range st.Sent() {
+		for _, g := range st.sent() {
 			if g.Flags.Has(spec.RST) {
 				r, _ := tr.Row(st)
-				out = append(out, fmt.Sprintf("%s reached %s, which is CLOSED and answered with %s (step %d, row %s)",
-					what, to, FormatSegment(to, g), n, r.ID))
+				out = append(out, clause{n, fmt.Sprintf("%s reached %s, which is CLOSED and answered with %s (step %d, row %s)",
+					what, to, formatSegment(to, g), n, r.ID)})
 			}
 		}
 	}
 	if st.Seg.Flags.Has(spec.RST) && after.Ended == EndReset && before.TCB.State != spec.Closed {
-		out = append(out, fmt.Sprintf("%s's RST %s (sent at step %d) reset %s in %s (step %d): %s's user is told %q instead of a normal close",
-			from, FormatSegment(from, st.Seg), f.step, to, before.TCB.State, n, to, spec.NoticeReset.String()))
+		out = append(out, clause{n, fmt.Sprintf("%s's RST %s (sent at step %d) reset %s in %s (step %d): %s's user is told %q instead of a normal close",
+			from, formatSegment(from, st.Seg), f.step, to, before.TCB.State, n, to, spec.NoticeReset.String())})
 	}
 	if cur := int(st.Before.E[from].Incarnation); f.step > 0 && f.incarnation < cur && after.TCB != before.TCB && !st.Seg.Flags.Has(spec.RST) {
-		out = append(out, fmt.Sprintf("an old duplicate %s, sent by %s's incarnation %d at step %d, was accepted by %s's current connection (step %d, %s -> %s, row %s) although %s has since opened incarnation %d",
-			FormatSegment(from, st.Seg), from, f.incarnation+1, f.step, to, n, before.TCB.State, after.TCB.State, rowID(tr, st), from, cur+1))
+		out = append(out, clause{n, fmt.Sprintf("an old duplicate %s, sent by %s's incarnation %d at step %d, was accepted by %s's current connection (step %d, %s -> %s, row %s) although %s has since opened incarnation %d",
+			formatSegment(from, st.Seg), from, f.incarnation+1, f.step, to, n, before.TCB.State, after.TCB.State, rowID(tr, st), from, cur+1)})
 	}
 	return out
 }
@@ -333,12 +327,12 @@ func describeOrigin(from Side, seg spec.Segment, f inFlight) string {
 	} else if seg.Flags == spec.ACK {
 		kind = "ACK"
 	}
-	s := fmt.Sprintf("%s's %s %s", from, kind, FormatSegment(from, seg))
+	s := fmt.Sprintf("%s's %s %s", from, kind, formatSegment(from, seg))
 	switch {
 	case f.step == 0:
 		return s
 	case f.retransmitted:
-		return fmt.Sprintf("%s's retransmitted %s %s (sent at step %d on a retransmission timeout)", from, kind, FormatSegment(from, seg), f.step)
+		return fmt.Sprintf("%s's retransmitted %s %s (sent at step %d on a retransmission timeout)", from, kind, formatSegment(from, seg), f.step)
 	case f.duplicated:
 		return fmt.Sprintf("a network duplicate of %s (sent at step %d)", s, f.step)
 	}

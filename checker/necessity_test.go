@@ -97,7 +97,7 @@ func TestTimeWaitMechanismLostFinalACK(t *testing.T) {
 	require.NoError(t, err)
 	o := rep.Outcomes[0]
 	require.Equal(t, Violated, o.Verdict)
-	mech := ExplainMechanism(o.Trace)
+	mech, _ := explainMechanism(o.Trace)
 	t.Logf("%s\n%s", mech, o.Trace)
 	for _, want := range []string{"straight to CLOSED", "retransmitted FIN", "on a retransmission timeout", "which is CLOSED and answered with", "the network lost B's final ACK", "reset A in LAST-ACK (step 14)"} {
 		require.Contains(t, mech, want)
@@ -118,7 +118,7 @@ func TestTimeWaitNecessityLostFinalACK(t *testing.T) {
 	require.Equal(t, Holds, out.Verdict, out.Message)
 	require.Equal(t, Holds, out.Baseline.Outcomes[0].Verdict)
 	require.Equal(t, Violated, out.Mutant.Outcomes[0].Verdict)
-	mech := ExplainMechanism(out.Trace)
+	mech, _ := explainMechanism(out.Trace)
 	t.Logf("%s\n%s", mech, out.Trace)
 	require.Contains(t, mech, "the network lost")
 	require.Contains(t, mech, "final ACK")
@@ -225,7 +225,7 @@ func TestOldDuplicateMechanism(t *testing.T) {
 	require.NoError(t, err)
 	o := rep.Outcomes[0]
 	require.Equal(t, Violated, o.Verdict)
-	mech := ExplainMechanism(o.Trace)
+	mech, _ := explainMechanism(o.Trace)
 	t.Logf("%s\n%s", mech, o.Trace)
 	require.Contains(t, mech, "an old duplicate")
 	require.Contains(t, mech, "incarnation 1")

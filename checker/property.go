@@ -37,7 +37,8 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
 
-// ParseKind parses a kind name.
+// ParseKind parses a kind name, the inverse of String, for the property
+// language.
 func ParseKind(s string) (Kind, error) {
 	for i, n := range kindNames {
 		if n == s {
@@ -61,7 +62,10 @@ type Property struct {
 	// Step is the transition predicate of StepInvariant.
 	Step func(before *World, t *Transition, after *World) bool
 	// ValidEnd says which states without successors are fine, for
-	// DeadlockFree; nil means DefaultValidEnd.
+	// DeadlockFree. nil accepts a state where nothing is in flight and
+	// neither endpoint waits for an acknowledgment (closed, listening, or
+	// open with nothing left to do); set it when a property means a
+	// stricter or a looser end.
 	ValidEnd func(*World) bool
 	// P and Q are the predicates of LeadsTo.
 	P, Q func(*World) bool
@@ -99,7 +103,8 @@ var classNames = [...]string{"timers", "users", "delivery", "all"}
 // String names the class.
 func (c ActionClass) String() string { return classNames[c] }
 
-// ParseActionClass parses a class name.
+// ParseActionClass parses a class name, the inverse of String, for the
+// property language's fairness assumptions.
 func ParseActionClass(s string) (ActionClass, error) {
 	for i, n := range classNames {
 		if n == s {
@@ -109,7 +114,8 @@ func ParseActionClass(s string) (ActionClass, error) {
 	return 0, fmt.Errorf("unknown action class %q (expected timers, users, delivery or all)", s)
 }
 
-// Contains reports whether transition t belongs to the class.
+// Contains reports whether transition t belongs to the class: whether a
+// fairness assumption about the class is about t.
 func (c ActionClass) Contains(t *Transition) bool {
 	switch c {
 	case ClassTimers:
@@ -122,12 +128,12 @@ func (c ActionClass) Contains(t *Transition) bool {
 	return true
 }
 
-// DefaultValidEnd accepts a final state where nothing is in flight and
+// defaultValidEnd accepts a final state where nothing is in flight and
 // neither endpoint waits for an acknowledgment: the connection is closed,
 // listening, or open with nothing left to do. A state where an endpoint
 // still has unacknowledged segments but can neither retransmit nor time
 // out is a deadlock.
-func DefaultValidEnd(w *World) bool {
+func defaultValidEnd(w *World) bool {
 	return w.Quiescent() && !w.E[A].TCB.Outstanding() && !w.E[B].TCB.Outstanding()
 }
 
@@ -148,7 +154,8 @@ var verdictNames = [...]string{"holds", "violated", "inconclusive"}
 // String names the verdict.
 func (v Verdict) String() string { return verdictNames[v] }
 
-// ParseVerdict parses "holds", "violated" or "inconclusive".
+// ParseVerdict parses "holds", "violated" or "inconclusive", the inverse
+// of String, for reading saved results back.
 func ParseVerdict(s string) (Verdict, error) {
 	for i, n := range verdictNames {
 		if n == s {

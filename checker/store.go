@@ -2,7 +2,6 @@ package checker
 
 import (
 	"math/bits"
-	"syscall"
 	"unsafe"
 )
 
@@ -59,7 +58,7 @@ type store struct {
 func (s *store) free() {
 	s.mem.free()
 	if s.slotMap != nil {
-		_ = syscall.Munmap(s.slotMap)
+		unmapHuge(s.slotMap)
 		s.slotMap = nil
 	}
 	s.chunks, s.slots = nil, nil
@@ -281,7 +280,7 @@ func (s *store) grow() {
 	old := s.slotMap
 	s.slots, s.slotMap = table32(int(size))
 	if old != nil {
-		_ = syscall.Munmap(old)
+		unmapHuge(old)
 	}
 	s.idxBits++
 	// The states are rehashed in blocks: hash a block and prefetch the

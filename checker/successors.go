@@ -59,15 +59,15 @@ type Transition struct {
 	Notice spec.Notice
 }
 
-// Sent returns the segments sent.
-func (t *Transition) Sent() []spec.Segment { return t.Out[:t.NOut] }
+// sent returns the segments sent.
+func (t *Transition) sent() []spec.Segment { return t.Out[:t.NOut] }
 
-// Entered returns the segments sent that entered the network.
-func (t *Transition) Entered() []spec.Segment { return t.Out[:t.NOut-t.Dropped] }
+// entered returns the segments sent that entered the network.
+func (t *Transition) entered() []spec.Segment { return t.Out[:t.NOut-t.Dropped] }
 
-// DroppedSegments returns the segments sent that the network dropped
+// droppedSegments returns the segments sent that the network dropped
 // because their channel was full.
-func (t *Transition) DroppedSegments() []spec.Segment { return t.Out[t.NOut-t.Dropped : t.NOut] }
+func (t *Transition) droppedSegments() []spec.Segment { return t.Out[t.NOut-t.Dropped : t.NOut] }
 
 // machine generates the successors of worlds of one model.
 //
@@ -79,6 +79,14 @@ func (t *Transition) DroppedSegments() []spec.Segment { return t.Out[t.NOut-t.Dr
 // hundreds of millions of successors, and this is most of its work. The
 // World and Transition a trace shows are rebuilt from a move only when
 // asked for (successors, describe).
+//
+// A machine keeps no state of a search: what an expansion finds besides
+// its successors (transitions held back or cut, an effect the encoding
+// cannot hold) goes to the expansion its caller owns. Its only mutable
+// parts are two memo caches, the effect memo and the step cache, which
+// every call may write: a machine is not safe for concurrent use, and each
+// goroutine that generates successors needs a machine of its own. The
+// model, the table and the codec it reads are never written.
 type machine struct {
 	m     *Model
 	table *spec.Table
@@ -86,28 +94,16 @@ type machine struct {
 	// lossBudget is the effective loss budget (MaxBudget when unbounded:
 	// the counter saturates instead of counting).
 	lossBudget uint8
-	// capacityBlocked counts transitions not taken because a channel was
-	// full.
-	capacityBlocked int
 	// effects memoises the table's results; cache memoises Step for
-	// describe.
+	// describe. Both are written by every lookup that misses.
 	effects *effectCache
 	cache   *stepCache
-	// err records a transition the state encoding cannot hold (possible
-	// only with a user overlay that sends more than one incarnation's
-	// sequence space); the search stops with it.
-	err error
 	// listener is set when the table has a row that replaces a connection
 	// by a new one on a listener (Linux's SYN in TIME-WAIT); reuse when its
 	// connect in TIME-WAIT takes the old connection over (Linux's
 	// tcp_tw_reuse), which makes TIME-WAIT a place an active user may
 	// reopen from.
 	listener, reuse bool
-	// epochCut counts transitions not taken because an endpoint would
-	// need an ISN epoch past the encoding's last (MaxEpochs). Unlike the
-	// capacity bound, which is part of the model, this is a bound of the
-	// search: a search that cut one is inconclusive.
-	epochCut int
 }
 
 func newMachine(m *Model) *machine {
@@ -178,21 +174,23 @@ func (mv *move) droppedCodes() []uint16 {
 }
 
 // successors calls emit for every transition enabled in w, in a fixed
-// order, with the successor world in canonical form. emit may not keep
-// its pointers.
-func (mc *machine) successors(w *World, emit func(t *Transition, next *World)) {
+// order, with the successor world in canonical form, and returns what the
+// expansion held back or cut. emit may not keep its pointers.
+func (mc *machine) successors(w *World, emit func(t *Transition, next *World)) tally {
 	var key, nk [maxWords]uint64
 	mc.codec.encode(w, &key)
 	var p packedWorld
 	mc.codec.unpack(&key, &p)
 	var t Transition
 	var next World
-	mc.expand(&p, &expandBuf{}, func(mv *move, np *packedWorld) {
+	var x expansion
+	mc.expand(&p, &x, func(mv *move, np *packedWorld) {
 		mc.codec.pack(np, &nk)
 		mc.codec.decode(&nk, &next)
 		mc.describe(w, mv, &t)
 		emit(&t, &next)
 	})
+	return x.tally
 }
 
 // describe fills t with the transition mv of world w, as a trace shows it.
@@ -224,137 +222,189 @@ func (mc *machine) describe(w *World, mv *move, t *Transition) {
 	t.Row, t.Event, t.Out, t.NOut, t.Notice = res.Row, res.Event, res.Out, res.NOut, res.Notice
 }
 
-// expandBuf is the scratch space of expand. The explorer owns one and
-// reuses it, so the hot loop does not allocate.
-type expandBuf struct {
+// emitFunc receives each successor an expansion generates: the move and
+// the world it leads to, in canonical form. Both pointers are valid only
+// during the call.
+type emitFunc func(mv *move, next *packedWorld)
+
+// tally is what an expansion reports besides its successors.
+type tally struct {
+	// blocked counts transitions not taken because a channel was full:
+	// the model's capacity bound, which Stats.CapacityBlocked reports.
+	blocked int
+	// epochCut counts transitions not taken because an endpoint would need
+	// an ISN epoch past the encoding's last (MaxEpochs). Unlike the
+	// capacity bound, this is a bound of the search: a search that cut one
+	// is inconclusive, with the "epochs" bound.
+	epochCut int
+	// err records a transition the state encoding cannot hold (possible
+	// only with a user overlay that sends more than one incarnation's
+	// sequence space); the search stops with it.
+	err error
+}
+
+// fail records err unless an earlier error of the expansion is recorded.
+func (t *tally) fail(err error) {
+	if t.err == nil {
+		t.err = err
+	}
+}
+
+// expansion is the scratch space and the tally of one expansion. Its
+// caller owns it and may reuse it, so the hot loop does not allocate;
+// expand resets the tally.
+type expansion struct {
 	mv   move
 	next packedWorld
+	tally
 }
 
 // expand calls emit for every transition enabled in p, in a fixed order,
-// with the successor in canonical form. emit may not keep its pointers.
-func (mc *machine) expand(p *packedWorld, buf *expandBuf, emit func(mv *move, next *packedWorld)) {
-	mv, next := &buf.mv, &buf.next
+// with the successor in canonical form, and leaves in x.tally what it held
+// back or cut. The order is the one transition numbers (Trace replay, the
+// liveness graph's edges) refer to: each side's user calls, then its
+// timers, A before B; then the network, direction by direction.
+func (mc *machine) expand(p *packedWorld, x *expansion, emit emitFunc) {
+	x.tally = tally{}
 	var tcb [2]spec.TCB
 	for s := A; s <= B; s++ {
 		tcb[s] = mc.codec.tcbOf(p.ep[s])
 	}
 	for s := A; s <= B; s++ {
-		ep := p.ep[s]
-		role := mc.role(s)
-		state := tcb[s].State
+		mc.userCalls(p, s, &tcb[s], x, emit)
+		mc.timers(p, s, &tcb, x, emit)
+	}
+	for from := A; from <= B; from++ {
+		mc.network(p, from, x, emit)
+	}
+}
 
-		// User calls: each at most once per incarnation, and only when the
-		// protocol accepts it (a refused call changes nothing).
-		if role.Open != NoOpen && state == spec.Closed {
-			kind := spec.OpenActive
-			if role.Open == PassiveOpen {
-				kind = spec.OpenPassive
-			}
-			switch {
-			case ep&bitOpened == 0:
-				mc.call(p, s, ActCall, kind, mv, next, emit)
-			case int(ep>>epIncarnation&3) < mc.m.Reopens:
-				mc.call(p, s, ActReopen, kind, mv, next, emit)
-			}
+// userCalls generates the calls of side s's user, whose TCB is tcb: each at
+// most once per incarnation, and only when the protocol accepts it (a
+// refused call changes nothing); a reopen; and the host's crash.
+func (mc *machine) userCalls(p *packedWorld, s Side, tcb *spec.TCB, x *expansion, emit emitFunc) {
+	ep := p.ep[s]
+	role := mc.role(s)
+	state := tcb.State
+	if role.Open != NoOpen && state == spec.Closed {
+		kind := spec.OpenActive
+		if role.Open == PassiveOpen {
+			kind = spec.OpenPassive
 		}
-		if mc.reuse && role.Open == ActiveOpen && state == spec.TimeWait && int(ep>>epIncarnation&3) < mc.m.Reopens {
-			// The new connection replaces the one in TIME-WAIT; apply
-			// starts its incarnation (effect.newTCB).
-			mc.call(p, s, ActReopen, spec.OpenActive, mv, next, emit)
-		}
-		if ep&bitOpened != 0 && state != spec.Closed {
-			if role.Send && ep&bitSent == 0 {
-				mc.call(p, s, ActCall, spec.Send, mv, next, emit)
-			}
-			if role.Close && ep&bitClosed == 0 {
-				mc.call(p, s, ActCall, spec.Close, mv, next, emit)
-			}
-			if role.Abort && ep&bitAborted == 0 {
-				mc.call(p, s, ActCall, spec.Abort, mv, next, emit)
-			}
-			if role.Crash && ep&bitCrashed == 0 {
-				// The TCB is lost: CLOSED, and the user's record kept. The
-				// ISN generator is a clock, which the crash does not stop
-				// (RFC 9293 section 3.4.1): the next ISN lies above
-				// every number the lost TCB used.
-				if e := tcb[s].NextEpoch(); !epochFits(e) {
-					mc.epochCut++
-				} else {
-					*mv = move{action: ActCrash, actor: s, row: -1}
-					*next = *p
-					next.ep[s] = ep&^(tcbMask|endedMask) | closedBits | uint32(e)<<epEpoch | bitCrashed | uint32(EndCrashed)<<epEnded
-					emit(mv, next)
-				}
-			}
-		}
-
-		// Timers.
-		if tcb[s].Outstanding() {
-			if mc.canRetransmit(&tcb[s]) {
-				mc.call(p, s, ActTimeout, spec.RetransmissionTimeout, mv, next, emit)
-			} else if mc.m.UserTimeout {
-				mc.call(p, s, ActTimeout, spec.UserTimeout, mv, next, emit)
-			}
-		}
-		if state == spec.TimeWait && p.quiescent() && !mc.canRetransmit(&tcb[s.Peer()]) {
-			// The 2MSL timer fires only once nothing is left in flight and
-			// the peer will not retransmit: 2MSL (four minutes) outlasts
-			// every segment of the connection in the network (RFC 9293
-			// section 3.4.2) and the peer's retransmission timeouts, which
-			// is what lets TIME-WAIT answer a retransmitted FIN whose
-			// acknowledgment was lost (RFC 9293 section 3.6).
-			mc.call(p, s, ActTimeout, spec.TimeWaitTimeout, mv, next, emit)
-		}
-		if tcb[s].TimerRunning(spec.FinWait2Timeout) {
-			mc.call(p, s, ActTimeout, spec.FinWait2Timeout, mv, next, emit)
+		switch {
+		case ep&bitOpened == 0:
+			mc.call(p, s, ActCall, kind, x, emit)
+		case int(ep>>epIncarnation&3) < mc.m.Reopens:
+			mc.call(p, s, ActReopen, kind, x, emit)
 		}
 	}
+	if mc.reuse && role.Open == ActiveOpen && state == spec.TimeWait && int(ep>>epIncarnation&3) < mc.m.Reopens {
+		// The new connection replaces the one in TIME-WAIT; apply
+		// starts its incarnation (effect.newTCB).
+		mc.call(p, s, ActReopen, spec.OpenActive, x, emit)
+	}
+	if ep&bitOpened == 0 || state == spec.Closed {
+		return
+	}
+	if role.Send && ep&bitSent == 0 {
+		mc.call(p, s, ActCall, spec.Send, x, emit)
+	}
+	if role.Close && ep&bitClosed == 0 {
+		mc.call(p, s, ActCall, spec.Close, x, emit)
+	}
+	if role.Abort && ep&bitAborted == 0 {
+		mc.call(p, s, ActCall, spec.Abort, x, emit)
+	}
+	if role.Crash && ep&bitCrashed == 0 {
+		mc.crash(p, s, tcb, x, emit)
+	}
+}
 
-	// The network, direction by direction. Identical segments in flight
-	// lead to identical worlds, so only the first of a run of equal codes
-	// is delivered, lost or duplicated.
-	for from := A; from <= B; from++ {
-		segs := p.seg[from][:p.n[from]]
-		n := len(segs)
-		if !mc.m.Net.Reorder && n > 0 {
-			n = 1 // FIFO: only the head may arrive
+// crash loses side s's TCB: CLOSED, and the user's record kept. The ISN
+// generator is a clock, which the crash does not stop (RFC 9293 section
+// 3.4.1): the next ISN lies above every number the lost TCB used, and a
+// crash that would need an epoch past the encoding's last is cut.
+func (mc *machine) crash(p *packedWorld, s Side, tcb *spec.TCB, x *expansion, emit emitFunc) {
+	e := tcb.NextEpoch()
+	if !epochFits(e) {
+		x.epochCut++
+		return
+	}
+	x.mv = move{action: ActCrash, actor: s, row: -1}
+	x.next = *p
+	x.next.ep[s] = p.ep[s]&^(tcbMask|endedMask) | closedBits | uint32(e)<<epEpoch | bitCrashed | uint32(EndCrashed)<<epEnded
+	emit(&x.mv, &x.next)
+}
+
+// timers generates the timeouts of side s; tcb holds both sides' TCBs,
+// since the 2MSL timer waits for the peer.
+func (mc *machine) timers(p *packedWorld, s Side, tcb *[2]spec.TCB, x *expansion, emit emitFunc) {
+	t := &tcb[s]
+	if t.Outstanding() {
+		if mc.canRetransmit(t) {
+			mc.call(p, s, ActTimeout, spec.RetransmissionTimeout, x, emit)
+		} else if mc.m.UserTimeout {
+			mc.call(p, s, ActTimeout, spec.UserTimeout, x, emit)
 		}
-		for i := 0; i < n; i++ {
+	}
+	if t.State == spec.TimeWait && p.quiescent() && !mc.canRetransmit(&tcb[s.Peer()]) {
+		// The 2MSL timer fires only once nothing is left in flight and
+		// the peer will not retransmit: 2MSL (four minutes) outlasts
+		// every segment of the connection in the network (RFC 9293
+		// section 3.4.2) and the peer's retransmission timeouts, which
+		// is what lets TIME-WAIT answer a retransmitted FIN whose
+		// acknowledgment was lost (RFC 9293 section 3.6).
+		mc.call(p, s, ActTimeout, spec.TimeWaitTimeout, x, emit)
+	}
+	if t.TimerRunning(spec.FinWait2Timeout) {
+		mc.call(p, s, ActTimeout, spec.FinWait2Timeout, x, emit)
+	}
+}
+
+// network generates what the network does with the segments travelling
+// from side from: deliver one, lose one, duplicate one. Identical segments
+// in flight lead to identical worlds, so only the first of a run of equal
+// codes is delivered, lost or duplicated.
+func (mc *machine) network(p *packedWorld, from Side, x *expansion, emit emitFunc) {
+	segs := p.seg[from][:p.n[from]]
+	n := len(segs)
+	if !mc.m.Net.Reorder && n > 0 {
+		n = 1 // FIFO: only the head may arrive
+	}
+	for i := 0; i < n; i++ {
+		if i > 0 && segs[i] == segs[i-1] {
+			continue
+		}
+		mc.deliver(p, from, i, x, emit)
+	}
+	if mc.mayLose(p.lost, 1) {
+		for i := range segs {
 			if i > 0 && segs[i] == segs[i-1] {
 				continue
 			}
-			mc.deliver(p, from, i, mv, next, emit)
-		}
-		if mc.mayLose(p.lost, 1) {
-			for i := range segs {
-				if i > 0 && segs[i] == segs[i-1] {
-					continue
-				}
-				*mv = move{action: ActLose, actor: from, seg: segs[i], row: -1}
-				*next = *p
-				next.remove(from, i)
-				if mc.m.Net.LossBudget > 0 {
-					next.lost++
-				}
-				emit(mv, next)
+			x.mv = move{action: ActLose, actor: from, seg: segs[i], row: -1}
+			x.next = *p
+			x.next.remove(from, i)
+			if mc.m.Net.LossBudget > 0 {
+				x.next.lost++
 			}
+			emit(&x.mv, &x.next)
 		}
-		if int(p.dup) < mc.m.Net.Duplicates {
-			for i := range segs {
-				if i > 0 && segs[i] == segs[i-1] {
-					continue
-				}
-				if len(segs) >= mc.codec.capacity {
-					mc.capacityBlocked++
-					break
-				}
-				*mv = move{action: ActDuplicate, actor: from, seg: segs[i], row: -1}
-				*next = *p
-				next.push(from, segs[i], mc.codec.reorder)
-				next.dup++
-				emit(mv, next)
+	}
+	if int(p.dup) < mc.m.Net.Duplicates {
+		for i := range segs {
+			if i > 0 && segs[i] == segs[i-1] {
+				continue
 			}
+			if len(segs) >= mc.codec.capacity {
+				x.blocked++
+				break
+			}
+			x.mv = move{action: ActDuplicate, actor: from, seg: segs[i], row: -1}
+			x.next = *p
+			x.next.push(from, segs[i], mc.codec.reorder)
+			x.next.dup++
+			emit(&x.mv, &x.next)
 		}
 	}
 }
@@ -382,7 +432,8 @@ func (mc *machine) canRetransmit(t *spec.TCB) bool {
 }
 
 // call applies a user call or timeout of kind k to side s.
-func (mc *machine) call(p *packedWorld, s Side, act Action, k spec.EventKind, mv *move, next *packedWorld, emit func(*move, *packedWorld)) {
+func (mc *machine) call(p *packedWorld, s Side, act Action, k spec.EventKind, x *expansion, emit emitFunc) {
+	mv, next := &x.mv, &x.next
 	*next = *p
 	ep := p.ep[s]
 	if act == ActReopen && ep&stateMask == closedBits {
@@ -412,7 +463,7 @@ func (mc *machine) call(p *packedWorld, s Side, act Action, k spec.EventKind, mv
 	next.ep[s] = ep
 	// With R2 unbounded the retry count means nothing; keeping it would
 	// only split states.
-	if !mc.apply(next, s, ef, mc.m.RetryForever, mv) {
+	if !mc.apply(next, s, ef, mc.m.RetryForever, mv, &x.tally) {
 		return
 	}
 	if k == spec.Abort {
@@ -422,7 +473,8 @@ func (mc *machine) call(p *packedWorld, s Side, act Action, k spec.EventKind, mv
 }
 
 // deliver delivers the i-th segment travelling from side from.
-func (mc *machine) deliver(p *packedWorld, from Side, i int, mv *move, next *packedWorld, emit func(*move, *packedWorld)) {
+func (mc *machine) deliver(p *packedWorld, from Side, i int, x *expansion, emit emitFunc) {
+	mv, next := &x.mv, &x.next
 	to := from.Peer()
 	code := p.seg[from][i]
 	*next = *p
@@ -436,7 +488,7 @@ func (mc *machine) deliver(p *packedWorld, from Side, i int, mv *move, next *pac
 		return
 	}
 	*mv = move{action: ActDeliver, actor: to, seg: code, row: ef.row, ef: ef}
-	if !mc.apply(next, to, ef, false, mv) {
+	if !mc.apply(next, to, ef, false, mv, &x.tally) {
 		return
 	}
 	emit(mv, next)
@@ -446,12 +498,12 @@ func (mc *machine) deliver(p *packedWorld, from Side, i int, mv *move, next *pac
 // sent and the ending. Segments that do not fit their channel are dropped
 // by the network (tail drop) when the model lets it lose them; otherwise
 // the transition is not taken and apply reports false. clearRetries drops
-// the retry count from the new TCB.
-func (mc *machine) apply(next *packedWorld, s Side, ef *effect, clearRetries bool, mv *move) bool {
+// the retry count from the new TCB. A transition not taken is counted in t.
+func (mc *machine) apply(next *packedWorld, s Side, ef *effect, clearRetries bool, mv *move, t *tally) bool {
 	dropped := 0
 	if over := int(next.n[s]) + int(ef.nout) - mc.codec.capacity; over > 0 {
 		if !mc.mayLose(next.lost, over) {
-			mc.capacityBlocked++
+			t.blocked++
 			return false
 		}
 		dropped = over
@@ -460,11 +512,11 @@ func (mc *machine) apply(next *packedWorld, s Side, ef *effect, clearRetries boo
 		}
 	}
 	if ef.badEpoch {
-		mc.epochCut++
+		t.epochCut++
 		return false
 	}
 	if ef.badOut || ef.badNext || (ef.badRetries && !clearRetries) {
-		mc.failEffect(next.ep[s], mv, ef)
+		t.fail(mc.effectError(next.ep[s], mv))
 		return false
 	}
 	for i := 0; i < int(ef.nout)-dropped; i++ {
@@ -489,9 +541,9 @@ func (mc *machine) apply(next *packedWorld, s Side, ef *effect, clearRetries boo
 	return true
 }
 
-// failEffect records why a step cannot be held by the state encoding,
+// effectError says why a step cannot be held by the state encoding,
 // naming the row and what falls outside it.
-func (mc *machine) failEffect(ep uint32, mv *move, ef *effect) {
+func (mc *machine) effectError(ep uint32, mv *move) error {
 	tcb := mc.codec.tcbOf(ep)
 	in := spec.Call(mv.call)
 	if mv.action == ActDeliver {
@@ -501,15 +553,8 @@ func (mc *machine) failEffect(ep uint32, mv *move, ef *effect) {
 	row := mc.table.Row(res.Row).ID
 	for _, seg := range res.Sent() {
 		if !encodable(seg) {
-			mc.fail(fmt.Errorf("row %s sends %s, outside the model's sequence space (SYN, one byte of text, FIN)", row, seg))
-			return
+			return fmt.Errorf("row %s sends %s, outside the model's sequence space (SYN, one byte of text, FIN)", row, seg)
 		}
 	}
-	mc.fail(fmt.Errorf("row %s leaves %s outside the model's sequence space", row, res.Next))
-}
-
-func (mc *machine) fail(err error) {
-	if mc.err == nil {
-		mc.err = err
-	}
+	return fmt.Errorf("row %s leaves %s outside the model's sequence space", row, res.Next)
 }

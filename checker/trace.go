@@ -35,11 +35,11 @@ func (t *Trace) Final() *World {
 	return &t.Steps[len(t.Steps)-1].After
 }
 
-// Numbering returns the concrete ISNs a trace prints with, as RFC 9293's
+// numbering returns the concrete ISNs a trace prints with, as RFC 9293's
 // Figure 6 does: A's first ISS is 100 and B's 300, and each later epoch's
 // 400 further on, so the numbers respect the epochs' order and no
 // epoch's numbers fall in another's window.
-func Numbering(s Side) spec.Numbering {
+func numbering(s Side) spec.Numbering {
 	base := uint32(100)
 	if s == B {
 		base = 300
@@ -51,9 +51,9 @@ func Numbering(s Side) spec.Numbering {
 	return n
 }
 
-// FormatSegment renders a segment sent by side from with concrete numbers.
-func FormatSegment(from Side, s spec.Segment) string {
-	return spec.FormatBetween(s, Numbering(from), Numbering(from.Peer()))
+// formatSegment renders a segment sent by side from with concrete numbers.
+func formatSegment(from Side, s spec.Segment) string {
+	return spec.FormatBetween(s, numbering(from), numbering(from.Peer()))
 }
 
 // Row returns the table row a step took, and whether it took one.
@@ -64,9 +64,9 @@ func (t *Trace) Row(s *Step) (spec.Row, bool) {
 	return t.table.Row(s.Row), true
 }
 
-// Describe renders a step's event in words: "A: CLOSE",
+// describe renders a step's event in words: "A: CLOSE",
 // "B receives <SEQ=100><CTL=SYN>", "network loses <...> (A->B)".
-func (t *Trace) Describe(s *Step) string {
+func (t *Trace) describe(s *Step) string {
 	switch s.Action {
 	case ActCall:
 		return fmt.Sprintf("%s: user calls %s", s.Actor, s.Call)
@@ -75,22 +75,22 @@ func (t *Trace) Describe(s *Step) string {
 	case ActTimeout:
 		return fmt.Sprintf("%s: %s", s.Actor, s.Call)
 	case ActDeliver:
-		return fmt.Sprintf("%s receives %s", s.Actor, FormatSegment(s.Actor.Peer(), s.Seg))
+		return fmt.Sprintf("%s receives %s", s.Actor, formatSegment(s.Actor.Peer(), s.Seg))
 	case ActLose:
-		return fmt.Sprintf("network loses %s (%s->%s)", FormatSegment(s.Actor, s.Seg), s.Actor, s.Actor.Peer())
+		return fmt.Sprintf("network loses %s (%s->%s)", formatSegment(s.Actor, s.Seg), s.Actor, s.Actor.Peer())
 	case ActDuplicate:
-		return fmt.Sprintf("network duplicates %s (%s->%s)", FormatSegment(s.Actor, s.Seg), s.Actor, s.Actor.Peer())
+		return fmt.Sprintf("network duplicates %s (%s->%s)", formatSegment(s.Actor, s.Seg), s.Actor, s.Actor.Peer())
 	case ActCrash:
 		return fmt.Sprintf("%s: host crashes and loses its TCB", s.Actor)
 	}
 	return s.Action.String()
 }
 
-// InFlight renders what travels from side from in world w.
-func InFlight(w *World, from Side) string {
+// formatChannel renders what travels from side from in world w.
+func formatChannel(w *World, from Side) string {
 	var parts []string
 	for _, g := range w.Net[from].Segments() {
-		parts = append(parts, FormatSegment(from, g))
+		parts = append(parts, formatSegment(from, g))
 	}
 	return "[" + strings.Join(parts, " ") + "]"
 }
@@ -107,18 +107,18 @@ func (t *Trace) String() string {
 		if i == t.LoopStart {
 			b.WriteString("-- cycle starts here: the steps below repeat forever --\n")
 		}
-		fmt.Fprintf(&b, "%d. %s\n", i+1, t.Describe(s))
+		fmt.Fprintf(&b, "%d. %s\n", i+1, t.describe(s))
 		fmt.Fprintf(&b, "   A %s -> %s, B %s -> %s\n", s.Before.E[A].TCB.State, s.After.E[A].TCB.State, s.Before.E[B].TCB.State, s.After.E[B].TCB.State)
-		for _, g := range s.Sent() {
-			fmt.Fprintf(&b, "   %s sends %s\n", s.Actor, FormatSegment(s.Actor, g))
+		for _, g := range s.sent() {
+			fmt.Fprintf(&b, "   %s sends %s\n", s.Actor, formatSegment(s.Actor, g))
 		}
-		for _, g := range s.DroppedSegments() {
-			fmt.Fprintf(&b, "   the network drops %s: the channel is full\n", FormatSegment(s.Actor, g))
+		for _, g := range s.droppedSegments() {
+			fmt.Fprintf(&b, "   the network drops %s: the channel is full\n", formatSegment(s.Actor, g))
 		}
 		if s.Notice != spec.NoticeNone {
 			fmt.Fprintf(&b, "   %s's user is told %q\n", s.Actor, s.Notice.String())
 		}
-		fmt.Fprintf(&b, "   in flight: A->B %s, B->A %s\n", InFlight(&s.After, A), InFlight(&s.After, B))
+		fmt.Fprintf(&b, "   in flight: A->B %s, B->A %s\n", formatChannel(&s.After, A), formatChannel(&s.After, B))
 		if r, ok := t.Row(s); ok {
 			fmt.Fprintf(&b, "   row %s (%s)\n", r.ID, r.Cite)
 		}

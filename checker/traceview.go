@@ -78,16 +78,9 @@ type InFlightView struct {
 	BToA []SegmentView `json:"b_to_a"`
 }
 
-// From returns the segments travelling from side s ("A" or "B").
-func (f *InFlightView) From(s string) []SegmentView {
-	if s == "B" {
-		return f.BToA
-	}
-	return f.AToB
-}
-
 // SegmentView is a segment with the concrete numbers RFC 9293's figures
-// use (see Numbering).
+// use: A's first ISN is 100 and B's 300, and each later epoch's 400
+// further on, as Trace.String prints them.
 type SegmentView struct {
 	// From and To are the sending and receiving sides.
 	From string `json:"from"`
@@ -141,7 +134,9 @@ type StepView struct {
 	Notice string `json:"notice,omitempty"`
 }
 
-// NewTraceView builds the view of a trace.
+// NewTraceView builds the view of a trace. Use it to save a
+// counterexample or to hand it to a renderer; DecodeTraceView reads a saved
+// one back.
 func NewTraceView(t *Trace) *TraceView {
 	v := &TraceView{Schema: TraceSchema, Model: t.Model, LoopStart: t.LoopStart, Steps: []StepView{}}
 	if t.table != nil {
@@ -154,7 +149,7 @@ func NewTraceView(t *Trace) *TraceView {
 			N:      i + 1,
 			Actor:  s.Actor.String(),
 			Action: s.Action.String(),
-			Event:  t.Describe(s),
+			Event:  t.describe(s),
 			Sent:   []SegmentView{},
 			Before: worldView(&s.Before),
 			After:  worldView(&s.After),
@@ -173,10 +168,10 @@ func NewTraceView(t *Trace) *TraceView {
 		if s.Row >= 0 {
 			sv.Classified = s.Event.String()
 		}
-		for _, g := range s.Entered() {
+		for _, g := range s.entered() {
 			sv.Sent = append(sv.Sent, segmentView(s.Actor, g))
 		}
-		for _, g := range s.DroppedSegments() {
+		for _, g := range s.droppedSegments() {
 			sv.Dropped = append(sv.Dropped, segmentView(s.Actor, g))
 		}
 		if r, ok := t.Row(s); ok {
@@ -215,14 +210,14 @@ func segmentViews(from Side, segs []spec.Segment) []SegmentView {
 
 func segmentView(from Side, g spec.Segment) SegmentView {
 	to := from.Peer()
-	v := SegmentView{From: from.String(), To: to.String(), Flags: g.Flags.String(), Text: FormatSegment(from, g)}
+	v := SegmentView{From: from.String(), To: to.String(), Flags: g.Flags.String(), Text: formatSegment(from, g)}
 	if !g.IsResetReply() {
 		// A TCB-less endpoint's <SEQ=0><CTL=RST,ACK> has no sequence
 		// space to count in; spec.FormatBetween prints it as 0 too.
-		v.Seq = Numbering(from).Number(g.Seq)
+		v.Seq = numbering(from).Number(g.Seq)
 	}
 	if g.Flags.Has(spec.ACK) {
-		a := Numbering(to).Number(g.Ack)
+		a := numbering(to).Number(g.Ack)
 		v.Ack = &a
 	}
 	return v
@@ -266,6 +261,8 @@ var actionSet = func() map[string]bool {
 }()
 
 // Validate checks a decoded view for what the renderers rely on.
+// DecodeTraceView calls it; call it on a view that was built or edited by
+// other means before rendering it.
 func (v *TraceView) Validate() error {
 	if v.Schema != TraceSchema {
 		if v.Schema == "" {
