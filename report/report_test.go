@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -102,5 +104,32 @@ func TestReadTraceErrors(t *testing.T) {
 	} {
 		_, err := ReadTrace("in.json", []byte(tc.data), tc.property)
 		require.ErrorContains(t, err, tc.want, tc.data)
+	}
+}
+
+// TestTraceFileNames: every property gets a file of its own, also where
+// names differ only in characters a file name cannot hold or in case, and
+// the choice depends on the set of names, not on their order.
+func TestTraceFileNames(t *testing.T) {
+	names := []string{"a_b", "a/b", "a b", "Foo", "foo", "foo-2", "plain", "x.y"}
+	got := TraceFileNames(names)
+	require.Equal(t, map[string]string{
+		"a_b":   "a_b.json", // already safe, so it keeps its own name
+		"a b":   "a_b-2.json",
+		"a/b":   "a_b-3.json",
+		"Foo":   "Foo.json",
+		"foo":   "foo-3.json", // foo-2.json is property foo-2's
+		"foo-2": "foo-2.json",
+		"plain": "plain.json",
+		"x.y":   "x.y.json",
+	}, got)
+	reversed := append([]string(nil), names...)
+	slices.Reverse(reversed)
+	require.Equal(t, got, TraceFileNames(reversed))
+	seen := map[string]string{}
+	for name, file := range got {
+		key := strings.ToLower(file)
+		require.Empty(t, seen[key], "%s and %s share %s", seen[key], name, file)
+		seen[key] = name
 	}
 }

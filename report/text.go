@@ -93,7 +93,12 @@ func writeText(w io.Writer, rep *Report, o *Options) error {
 			for _, line := range strings.Split(strings.TrimRight(chart.String(), "\n"), "\n") {
 				fmt.Fprintf(w, "%13s%s\n", "", line)
 			}
-			fmt.Fprintf(w, "%13s%s\n", "", p.paint(ansiDim, fmt.Sprintf("(tcpcheck verify --save-traces DIR, then tcpcheck explain DIR/%s.json, retells it step by step)", TraceFileName(r.Name))))
+			file := r.TraceFile
+			if file == "" {
+				// A result made without Build: its name alone decides.
+				file = TraceFileNames([]string{r.Name})[r.Name]
+			}
+			fmt.Fprintf(w, "%13s%s\n", "", p.paint(ansiDim, fmt.Sprintf("(tcpcheck verify --save-traces DIR, then tcpcheck explain DIR/%s, retells it step by step)", file)))
 		}
 	}
 	if len(rep.Stats) > 0 {

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/emicklei/dot"
@@ -64,6 +63,11 @@ byte for byte, on every run.`,
 			default:
 				return usageErrf("-T is %q: expected dot, svg or png", f.format)
 			}
+			if f.out != "" && f.out != "-" {
+				if err := checkOutputs([]outputFile{{"-o", f.out}}, "", ""); err != nil {
+					return err
+				}
+			}
 			var g *dot.Graph
 			switch f.kind {
 			case "spec":
@@ -97,7 +101,7 @@ byte for byte, on every run.`,
 			default:
 				return usageErrf("--kind is %q: expected spec, reachable or trace", f.kind)
 			}
-			return writeGraph(cmd, e, g, format, f.out)
+			return writeGraph(cmd, e, g, format, "-o", f.out)
 		},
 	}
 	fl := cmd.Flags()
@@ -119,8 +123,9 @@ byte for byte, on every run.`,
 }
 
 // writeGraph writes a graph as DOT, or renders it with Graphviz, into the
-// file out ("" or "-" for standard output).
-func writeGraph(cmd *cobra.Command, e *env, g *dot.Graph, format, out string) error {
+// file out ("" or "-" for standard output), which the flag named flag
+// gave.
+func writeGraph(cmd *cobra.Command, e *env, g *dot.Graph, format, flag, out string) error {
 	data := graphs.DOT(g)
 	if format != "dot" {
 		if (out == "" || out == "-") && format == "png" && e.stdoutTTY {
@@ -142,8 +147,5 @@ func writeGraph(cmd *cobra.Command, e *env, g *dot.Graph, format, out string) er
 		_, err := e.stdout.Write(data)
 		return err
 	}
-	if err := os.WriteFile(out, data, 0o644); err != nil {
-		return usageErr(err)
-	}
-	return nil
+	return writeOutputFile(flag, out, data)
 }
