@@ -133,3 +133,41 @@ func TestTraceFileNames(t *testing.T) {
 		seen[key] = name
 	}
 }
+
+func TestEscape(t *testing.T) {
+	for _, tc := range []struct{ in, line, text string }{
+		{"plain text, é and →", "plain text, é and →", "plain text, é and →"},
+		{"\x1b[2J", `\x1b[2J`, `\x1b[2J`},
+		{"a\nb\tc\r", `a\nb\tc\r`, "a\nb\tc\\r"},
+		{"bell\x07 del\x7f c1\u009b", `bell\x07 del\x7f c1\u009b`, `bell\x07 del\x7f c1\u009b`},
+		{"\u202eevil\u2066", `\u202eevil\u2066`, `\u202eevil\u2066`},
+		{"bad \xff byte", `bad \xff byte`, `bad \xff byte`},
+	} {
+		require.Equal(t, tc.line, EscapeLine(tc.in), "EscapeLine(%q)", tc.in)
+		require.Equal(t, tc.text, EscapeText(tc.in), "EscapeText(%q)", tc.in)
+	}
+}
+
+// TestTextOutputsEscape: a result whose texts hold escape sequences is
+// written with them escaped in the text and GitHub formats; in colour, the
+// only escape sequences are the painter's own.
+func TestTextOutputsEscape(t *testing.T) {
+	const evil = "\x1b[2J"
+	r := result("p"+evil, checker.Violated, false)
+	r.Property.ModelName = "m" + evil
+	r.Outcome.Message = "msg" + evil
+	rep := Build(&properties.Suite{}, []properties.Result{r}, "", false)
+	for _, format := range []string{"text", "github"} {
+		for _, color := range []bool{false, true} {
+			var b bytes.Buffer
+			require.NoError(t, Write(&b, rep, format, &Options{Color: color}))
+			out := b.String()
+			require.NotContains(t, out, evil, "%s (colour %v)", format, color)
+			require.Contains(t, out, `p\x1b[2J`, "%s (colour %v)", format, color)
+			require.Contains(t, out, `msg\x1b[2J`, "%s (colour %v)", format, color)
+			if !color {
+				require.NotContains(t, out, "\x1b", format)
+			}
+		}
+	}
+}

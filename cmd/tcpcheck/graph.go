@@ -10,6 +10,7 @@ import (
 
 	"github.com/tcpcheck/tcpcheck/checker"
 	"github.com/tcpcheck/tcpcheck/graphs"
+	"github.com/tcpcheck/tcpcheck/report"
 	"github.com/tcpcheck/tcpcheck/spec"
 )
 
@@ -126,7 +127,9 @@ byte for byte, on every run.`,
 // file out ("" or "-" for standard output), which the flag named flag
 // gave.
 func writeGraph(cmd *cobra.Command, e *env, g *dot.Graph, format, flag, out string) error {
-	data := graphs.DOT(g)
+	// A drawn trace may come from a file, and DOT is text that may go to
+	// a terminal (and into dot, which has no use for control characters).
+	data := []byte(report.EscapeText(string(graphs.DOT(g))))
 	if format != "dot" {
 		if (out == "" || out == "-") && format == "png" && e.stdoutTTY {
 			return usageErrf("refusing to write a PNG image to a terminal; use -o FILE or redirect standard output")
@@ -137,7 +140,7 @@ func writeGraph(cmd *cobra.Command, e *env, g *dot.Graph, format, flag, out stri
 		case errors.Is(err, graphs.ErrNoGraphviz):
 			return usageErrf("cannot render %s: %v", format, err)
 		case errors.As(err, &warn):
-			fmt.Fprintf(e.stderr, "tcpcheck: %v\n", err)
+			fmt.Fprintf(e.stderr, "tcpcheck: %s\n", report.EscapeText(err.Error()))
 		case err != nil:
 			return internalErr(err)
 		}

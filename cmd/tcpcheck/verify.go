@@ -144,7 +144,7 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 		var le *loadError
 		if f.format == "github" && errors.As(err, &le) {
 			for _, pe := range le.list {
-				fmt.Fprintln(e.stdout, report.GitHubAnnotation("error", pe.Pos.File, pe.Pos.Line, pe.Pos.Col, "tcpcheck: invalid property file", pe.Msg))
+				fmt.Fprintln(e.stdout, report.GitHubAnnotation("error", pe.Pos.File, pe.Pos.Line, pe.Pos.Col, "tcpcheck: invalid property file", report.EscapeText(pe.Msg)))
 			}
 		}
 		return err
