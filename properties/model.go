@@ -211,6 +211,11 @@ func (f *fileDec) nameValue(what string, n *yaml.Node) (string, bool) {
 		f.errorf(resolve(n), "a %s name is made of %s, such as client-server; found an empty name", what, nameChars)
 		return "", false
 	}
+	if len(s) > MaxNameLength {
+		// Not echoed whole: the name may be megabytes long.
+		f.errorf(resolve(n), "a %s name may be at most %d characters long; this one has %d (it starts %q)", what, MaxNameLength, len(s), s[:32])
+		return "", false
+	}
 	if i := strings.IndexFunc(s, func(r rune) bool { return !isNameChar(r) }); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(s[i:])
 		// Point at the character itself, unless quoting escapes (as in

@@ -143,8 +143,12 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 	if err != nil {
 		var le *loadError
 		if f.format == "github" && errors.As(err, &le) {
-			for _, pe := range le.list {
+			shown, more := le.list.Head(maxLoadErrors)
+			for _, pe := range shown {
 				fmt.Fprintln(e.stdout, report.GitHubAnnotation("error", pe.Pos.File, pe.Pos.Line, pe.Pos.Col, "tcpcheck: invalid property file", report.EscapeText(pe.Msg)))
+			}
+			if more > 0 {
+				fmt.Fprintf(e.stdout, "tcpcheck: and %d more problems in the property files (only the first %d are annotated)\n", more, maxLoadErrors)
 			}
 		}
 		return err
