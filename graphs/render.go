@@ -13,7 +13,7 @@ import (
 
 // ErrNoGraphviz is returned by Render when Graphviz's dot program is not
 // installed.
-var ErrNoGraphviz = errors.New("Graphviz's dot program was not found on PATH; install the graphviz package (apt-get install graphviz, dnf install graphviz, brew install graphviz) or write DOT and render it elsewhere")
+var ErrNoGraphviz = errors.New("the dot program of Graphviz was not found on PATH; install the graphviz package (apt-get install graphviz, dnf install graphviz, brew install graphviz) or write DOT and render it elsewhere")
 
 // Formats lists the output formats Render accepts besides DOT.
 var Formats = []string{"svg", "png"}
@@ -47,7 +47,7 @@ func Render(ctx context.Context, src []byte, format string) ([]byte, error) {
 	cmd.Stdout = &out
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("Graphviz dot failed: %v: %s", err, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("the dot program of Graphviz failed: %v: %s", err, strings.TrimSpace(stderr.String()))
 	}
 	if msg := strings.TrimSpace(stderr.String()); msg != "" {
 		return out.Bytes(), &WarningError{Msg: msg}

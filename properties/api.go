@@ -41,6 +41,14 @@ func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 // ErrorList is every problem found in a load, in file order.
 type ErrorList []*Error
 
+// Head returns the first n errors, and how many more there are.
+func (l ErrorList) Head(n int) (ErrorList, int) {
+	if len(l) <= n {
+		return l, 0
+	}
+	return l[:n], len(l) - n
+}
+
 // Error renders one error per line.
 func (l ErrorList) Error() string {
 	var errs []error

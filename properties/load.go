@@ -2,7 +2,9 @@ package properties
 
 import (
 	"embed"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,6 +20,22 @@ import (
 
 // DefaultModel is the model a property runs on when it names none.
 const DefaultModel = "client-server"
+
+// Limits on what one load reads, so that a hostile or broken input costs
+// an error message, not the machine: a 26 MB file once took 1.6 GB to
+// parse, and 100,000 aliases of one property printed 11.7 MB of errors.
+// docs/properties.md documents them.
+const (
+	// MaxFileSize is the largest file Load reads, in bytes. The default
+	// set is about 60 KiB.
+	MaxFileSize = 4 << 20
+	// MaxProperties and MaxModels bound the properties and models of one
+	// load, across all its files.
+	MaxProperties = 10000
+	MaxModels     = 10000
+	// MaxNameLength is the longest model or property name, in bytes.
+	MaxNameLength = 256
+)
 
 // Kinds beyond checker.Kind's names.
 const (
@@ -86,16 +104,43 @@ func LoadDefault() (*Suite, error) {
 func Load(paths []string) (*Suite, error) {
 	l := newLoader()
 	l.addDefaults(false)
+	type seenFile struct {
+		name, arg string // the file, and the path given that named it
+		fi        fs.FileInfo
+	}
+	var seen []seenFile
 	for _, p := range paths {
 		files, err := expandPath(p)
 		if err != nil {
 			l.errs.add(len(l.files), &Error{Pos: Position{File: p, Line: 1, Col: 1}, Msg: "cannot read: " + unwrapPathError(err)})
 			continue
 		}
+	files:
 		for _, name := range files {
-			data, err := os.ReadFile(name)
+			// The same file twice (or a file and its directory) would
+			// define everything twice, each "already defined" at itself.
+			if fi, err := os.Stat(name); err == nil {
+				for _, prev := range seen {
+					if os.SameFile(prev.fi, fi) {
+						how := "this file is already loaded"
+						if prev.name != name {
+							how += " as " + prev.name
+						}
+						if prev.arg != prev.name {
+							how += " (from the directory " + prev.arg + ")"
+						}
+						if p != name {
+							how += ", and the directory " + p + " holds it too"
+						}
+						l.errs.add(len(l.files), &Error{Pos: Position{File: name, Line: 1, Col: 1}, Msg: how + "; name each file once (a directory stands for the .yaml and .yml files in it)"})
+						continue files
+					}
+				}
+				seen = append(seen, seenFile{name, p, fi})
+			}
+			data, err := readLimited(name)
 			if err != nil {
-				l.errs.add(len(l.files), &Error{Pos: Position{File: name, Line: 1, Col: 1}, Msg: "cannot read: " + unwrapPathError(err)})
+				l.errs.add(len(l.files), &Error{Pos: Position{File: name, Line: 1, Col: 1}, Msg: err.Error()})
 				continue
 			}
 			l.addFile(name, data, true)
@@ -104,11 +149,42 @@ func Load(paths []string) (*Suite, error) {
 	return l.finish()
 }
 
+// readLimited reads a file of at most MaxFileSize bytes. It reads no more
+// than one byte past the limit, whatever the file (a device, a pipe).
+func readLimited(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read: %s", unwrapPathError(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read: %s", unwrapPathError(err))
+	}
+	if len(data) > MaxFileSize {
+		size := "more than 4 MiB"
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fmt.Sprintf("%.1f MiB", float64(fi.Size())/(1<<20))
+		}
+		return nil, errors.New(tooLargeMsg(size))
+	}
+	return data, nil
+}
+
+// tooLargeMsg says that a file of the given size is over MaxFileSize.
+func tooLargeMsg(size string) string {
+	return fmt.Sprintf("the file is %s: a property file may be at most %d MiB (%d bytes); split it into several files", size, MaxFileSize>>20, MaxFileSize)
+}
+
 // Parse loads one file from memory, together with the default models, as
 // Load does for a file on disk.
 func Parse(filename string, data []byte) (*Suite, error) {
 	l := newLoader()
 	l.addDefaults(false)
+	if len(data) > MaxFileSize {
+		l.errs.add(0, &Error{Pos: Position{File: filename, Line: 1, Col: 1}, Msg: tooLargeMsg(fmt.Sprintf("%.1f MiB", float64(len(data))/(1<<20)))})
+		return l.finish()
+	}
 	l.addFile(filename, data, true)
 	return l.finish()
 }
@@ -150,6 +226,9 @@ type loader struct {
 	modelList []*modelDecl
 	props     []*propDecl
 	propNames map[string]*propDecl
+	// modelItems and propItems count the entries of the "models" and
+	// "properties" lists read so far, against MaxModels and MaxProperties.
+	modelItems, propItems int
 }
 
 func newLoader() *loader {
@@ -217,6 +296,10 @@ func (l *loader) decodeFile(f *fileDec, root *yaml.Node, withProps bool) {
 			f.errorf(v, "\"models\" must be a list of models, found %s", describe(v))
 		} else {
 			for _, n := range v.Content {
+				if l.modelItems++; l.modelItems > MaxModels {
+					f.errorf(n, "too many models: a run may define at most %d (the default models included); this one and those after it are not read", MaxModels)
+					break
+				}
 				d := f.decodeModel(n)
 				if d == nil {
 					continue
@@ -238,6 +321,10 @@ func (l *loader) decodeFile(f *fileDec, root *yaml.Node, withProps bool) {
 			f.errorf(v, "\"properties\" must be a list of properties, found %s", describe(v))
 		} else {
 			for _, n := range v.Content {
+				if l.propItems++; l.propItems > MaxProperties {
+					f.errorf(n, "too many properties: a run may load at most %d; this one and those after it are not read", MaxProperties)
+					break
+				}
 				d := f.decodeProperty(n)
 				if d == nil {
 					continue

@@ -257,8 +257,40 @@ models:
 			want: []string{
 				`p.yaml:2:5: a property needs a name`,
 				`p.yaml:4:5: a property needs a kind (one of invariant, quiescent-invariant, deadlock-free, reachable, step-invariant, eventually, leads-to, necessity, coverage)`,
-				`p.yaml:4:11: a property name must be a single word such as client-server, found "two words"`,
+				`p.yaml:4:14: property name "two words" holds ' ', which is not allowed: a name is made of ASCII letters, digits, '.', '_' and '-', such as client-server`,
 				`p.yaml:9:13: an expected verdict is holds or violated, found "hold" (did you mean "holds"?)`,
+			},
+		},
+		{
+			// Names are limited so that --property (which splits at commas)
+			// can select every one, each has a trace file of its own, and
+			// none drives a terminal when it is printed.
+			name: "names outside the safe set",
+			src: `models:
+  - name: café
+    extends: client-server
+  - name: ""
+    extends: client-server
+properties:
+  - name: a,b
+    kind: invariant
+    formula: A.closed
+  - name: a/b
+    kind: invariant
+    formula: A.closed
+  - name: "\e[2J\e[31mevil"
+    kind: invariant
+    formula: A.closed
+  - name: ok.name_2-x
+    kind: invariant
+    formula: A.closed
+`,
+			want: []string{
+				`p.yaml:2:14: model name "café" holds 'é', which is not allowed: a name is made of ASCII letters, digits, '.', '_' and '-', such as client-server`,
+				`p.yaml:4:11: a model name is made of ASCII letters, digits, '.', '_' and '-', such as client-server; found an empty name`,
+				`p.yaml:7:12: property name "a,b" holds ',', which is not allowed: a name is made of ASCII letters, digits, '.', '_' and '-', such as client-server`,
+				`p.yaml:10:12: property name "a/b" holds '/', which is not allowed: a name is made of ASCII letters, digits, '.', '_' and '-', such as client-server`,
+				`p.yaml:13:11: property name "\x1b[2J\x1b[31mevil" holds '\x1b', which is not allowed: a name is made of ASCII letters, digits, '.', '_' and '-', such as client-server`,
 			},
 		},
 		{

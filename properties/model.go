@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -197,17 +198,43 @@ func (f *fileDec) modelFields(n *yaml.Node, fs map[string]entry) *modelDecl {
 	return d
 }
 
-// name decodes a model or property name: text without spaces.
+// nameValue decodes a model or property name. Names are limited to
+// nameChars so that every name can be selected with --property (which
+// splits at commas), is a file name of its own for --save-traces (no '/'),
+// and prints as itself on a terminal (no control characters).
 func (f *fileDec) nameValue(what string, n *yaml.Node) (string, bool) {
 	s, ok := f.str("name", n)
 	if !ok {
 		return "", false
 	}
-	if s == "" || strings.ContainsAny(s, " \t\n") {
-		f.errorf(resolve(n), "a %s name must be a single word such as client-server, found %q", what, s)
+	if s == "" {
+		f.errorf(resolve(n), "a %s name is made of %s, such as client-server; found an empty name", what, nameChars)
+		return "", false
+	}
+	if len(s) > MaxNameLength {
+		// Not echoed whole: the name may be megabytes long.
+		f.errorf(resolve(n), "a %s name may be at most %d characters long; this one has %d (it starts %q)", what, MaxNameLength, len(s), s[:32])
+		return "", false
+	}
+	if i := strings.IndexFunc(s, func(r rune) bool { return !isNameChar(r) }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		// Point at the character itself, unless quoting escapes (as in
+		// "\e") part the value from the source, where the name will do.
+		pos := f.offsetPos(resolve(n), s, i)
+		if pos.Line != f.pos(resolve(n)).Line {
+			pos = f.pos(resolve(n))
+		}
+		f.errAt(pos, "%s name %q holds %q, which is not allowed: a name is made of %s, such as client-server", what, s, r, nameChars)
 		return "", false
 	}
 	return s, true
+}
+
+// nameChars says which characters model and property names are made of.
+const nameChars = "ASCII letters, digits, '.', '_' and '-'"
+
+func isNameChar(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-'
 }
 
 func (f *fileDec) decodeRole(n *yaml.Node, side string, role func(*modelConfig) *checker.Role, set *[]func(*modelConfig)) bool {

@@ -73,7 +73,27 @@ func (f *fileDec) pos(n *yaml.Node) Position {
 }
 
 func (f *fileDec) errAt(p Position, format string, args ...any) {
+	for i, a := range args {
+		if s, ok := a.(string); ok && len(s) > maxEcho {
+			args[i] = shorten(s)
+		}
+	}
 	f.errs.add(f.order, &Error{Pos: p, Msg: fmt.Sprintf(format, args...)})
+}
+
+// maxEcho is the longest text a message quotes whole. Messages quote
+// what they found (a name, a value, a line of the file), which in a
+// broken or hostile file may be megabytes long; longer text is cut.
+const maxEcho = 512
+
+// shorten cuts s to its first 64 bytes (at a character boundary), and
+// says how much was left out.
+func shorten(s string) string {
+	cut := 64
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d more bytes)", s[:cut], len(s)-cut)
 }
 
 func (f *fileDec) errorf(n *yaml.Node, format string, args ...any) {
@@ -461,19 +481,35 @@ func (f *fileDec) sourceLine(ln, col int) string {
 	if ln < len(f.lineStarts) {
 		end = f.lineStarts[ln] - 1
 	}
-	line := strings.TrimRight(string(f.src[start:end]), "\r")
-	var pad strings.Builder
-	i := 0
-	for _, r := range line {
+	line := []rune(strings.TrimRight(string(f.src[start:end]), "\r"))
+	// A long line is shown as a window around the column, so that the
+	// message stays short (see maxEcho) and the caret stays in view.
+	const width, before = 100, 40
+	prefix, suffix := "", ""
+	if len(line) > width {
+		from := min(max(col-1-before, 0), len(line)-width)
+		if from > 0 {
+			prefix = "..."
+		}
+		if from+width < len(line) {
+			suffix = "..."
+		}
+		line = line[from : from+width]
+		col -= from
+	}
+	pad := []rune(prefix)
+	for i := range pad {
+		pad[i] = ' '
+	}
+	for i, r := range line {
 		if i >= col-1 {
 			break
 		}
 		if r == '\t' {
-			pad.WriteByte('\t')
+			pad = append(pad, '\t')
 		} else {
-			pad.WriteByte(' ')
+			pad = append(pad, ' ')
 		}
-		i++
 	}
-	return "\n\t" + line + "\n\t" + pad.String() + "^"
+	return "\n\t" + prefix + string(line) + suffix + "\n\t" + string(pad) + "^"
 }

@@ -46,16 +46,18 @@ func writeGitHub(w io.Writer, rep *Report, _ *Options) error {
 		case StatusInconclusive:
 			level = "warning"
 		default:
-			fmt.Fprintf(w, "PASS %s (%s on %s): %s\n", r.Name, r.Kind, r.Model, outcomeText(r))
+			fmt.Fprintf(w, "PASS %s (%s on %s): %s\n", EscapeLine(r.Name), EscapeLine(r.Kind), EscapeLine(r.Model), EscapeLine(outcomeText(r)))
 			continue
 		}
-		msg := fmt.Sprintf("%s on %s: %s", r.Kind, r.Model, outcomeText(r))
+		// GitHub's log obeys ANSI escapes too, so text from the files is
+		// escaped (see EscapeLine).
+		msg := fmt.Sprintf("%s on %s: %s", EscapeLine(r.Kind), EscapeLine(r.Model), EscapeText(outcomeText(r)))
 		if r.Trace != nil && r.Status == StatusFail {
 			var chart bytes.Buffer
 			WriteTextChart(&chart, r.Trace)
 			msg += "\n\n" + strings.TrimRight(chart.String(), "\n")
 		}
-		fmt.Fprintln(w, GitHubAnnotation(level, r.Pos.File, r.Pos.Line, r.Pos.Col, fmt.Sprintf("tcpcheck: %s %s", r.Name, r.Status), msg))
+		fmt.Fprintln(w, GitHubAnnotation(level, r.Pos.File, r.Pos.Line, r.Pos.Col, fmt.Sprintf("tcpcheck: %s %s", EscapeLine(r.Name), r.Status), msg))
 	}
 	fmt.Fprintln(w, summaryLine(rep, false))
 	return nil

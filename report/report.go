@@ -57,6 +57,9 @@ type Result struct {
 	Message string
 	// Trace is the counterexample, or a reachable property's witness.
 	Trace *checker.TraceView
+	// TraceFile is the name of the file verify --save-traces saves Trace
+	// in, unique within the run (see TraceFileNames).
+	TraceFile string
 	// ExitCode is the exit code an error calls for (ExitUsage or
 	// ExitInternal); zero for a decided or inconclusive result.
 	ExitCode int
@@ -108,6 +111,14 @@ func Build(s *properties.Suite, results []properties.Result, variant string, sta
 			tables[m.Name] = m.Model.Table.Name()
 		}
 	}
+	var names []string
+	for _, p := range s.Properties {
+		names = append(names, p.Name)
+	}
+	for _, r := range results {
+		names = append(names, r.Property.Name)
+	}
+	files := TraceFileNames(names)
 	var seen []*checker.Report
 	errCode := 0
 	for i := range results {
@@ -115,7 +126,7 @@ func Build(s *properties.Suite, results []properties.Result, variant string, sta
 		p := r.Property
 		pr := Result{
 			Name: p.Name, Description: p.Description, Kind: p.Kind, Model: p.ModelName, Variant: tables[p.ModelName],
-			Pos: p.Pos, RFC: p.RFC, Expected: p.Expect.String(), report: r.Report,
+			Pos: p.Pos, RFC: p.RFC, Expected: p.Expect.String(), TraceFile: files[p.Name], report: r.Report,
 		}
 		if variant != "" {
 			pr.Variant = variant

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -102,5 +104,70 @@ func TestReadTraceErrors(t *testing.T) {
 	} {
 		_, err := ReadTrace("in.json", []byte(tc.data), tc.property)
 		require.ErrorContains(t, err, tc.want, tc.data)
+	}
+}
+
+// TestTraceFileNames: every property gets a file of its own, also where
+// names differ only in characters a file name cannot hold or in case, and
+// the choice depends on the set of names, not on their order.
+func TestTraceFileNames(t *testing.T) {
+	names := []string{"a_b", "a/b", "a b", "Foo", "foo", "foo-2", "plain", "x.y"}
+	got := TraceFileNames(names)
+	require.Equal(t, map[string]string{
+		"a_b":   "a_b.json", // already safe, so it keeps its own name
+		"a b":   "a_b-2.json",
+		"a/b":   "a_b-3.json",
+		"Foo":   "Foo.json",
+		"foo":   "foo-3.json", // foo-2.json is property foo-2's
+		"foo-2": "foo-2.json",
+		"plain": "plain.json",
+		"x.y":   "x.y.json",
+	}, got)
+	reversed := append([]string(nil), names...)
+	slices.Reverse(reversed)
+	require.Equal(t, got, TraceFileNames(reversed))
+	seen := map[string]string{}
+	for name, file := range got {
+		key := strings.ToLower(file)
+		require.Empty(t, seen[key], "%s and %s share %s", seen[key], name, file)
+		seen[key] = name
+	}
+}
+
+func TestEscape(t *testing.T) {
+	for _, tc := range []struct{ in, line, text string }{
+		{"plain text, é and →", "plain text, é and →", "plain text, é and →"},
+		{"\x1b[2J", `\x1b[2J`, `\x1b[2J`},
+		{"a\nb\tc\r", `a\nb\tc\r`, "a\nb\tc\\r"},
+		{"bell\x07 del\x7f c1\u009b", `bell\x07 del\x7f c1\u009b`, `bell\x07 del\x7f c1\u009b`},
+		{"\u202eevil\u2066", `\u202eevil\u2066`, `\u202eevil\u2066`},
+		{"bad \xff byte", `bad \xff byte`, `bad \xff byte`},
+	} {
+		require.Equal(t, tc.line, EscapeLine(tc.in), "EscapeLine(%q)", tc.in)
+		require.Equal(t, tc.text, EscapeText(tc.in), "EscapeText(%q)", tc.in)
+	}
+}
+
+// TestTextOutputsEscape: a result whose texts hold escape sequences is
+// written with them escaped in the text and GitHub formats; in colour, the
+// only escape sequences are the painter's own.
+func TestTextOutputsEscape(t *testing.T) {
+	const evil = "\x1b[2J"
+	r := result("p"+evil, checker.Violated, false)
+	r.Property.ModelName = "m" + evil
+	r.Outcome.Message = "msg" + evil
+	rep := Build(&properties.Suite{}, []properties.Result{r}, "", false)
+	for _, format := range []string{"text", "github"} {
+		for _, color := range []bool{false, true} {
+			var b bytes.Buffer
+			require.NoError(t, Write(&b, rep, format, &Options{Color: color}))
+			out := b.String()
+			require.NotContains(t, out, evil, "%s (colour %v)", format, color)
+			require.Contains(t, out, `p\x1b[2J`, "%s (colour %v)", format, color)
+			require.Contains(t, out, `msg\x1b[2J`, "%s (colour %v)", format, color)
+			if !color {
+				require.NotContains(t, out, "\x1b", format)
+			}
+		}
 	}
 }

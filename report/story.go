@@ -56,7 +56,10 @@ func inFlightSentence(w *checker.WorldView) string {
 }
 
 // WriteStory retells a trace in plain words, a paragraph per step.
+// Text from the trace, which may come from a file, is escaped (see
+// EscapeLine).
 func WriteStory(w io.Writer, v *checker.TraceView) {
+	v = escapedTrace(v)
 	switch {
 	case v.Property != "" && v.Verdict != "":
 		fmt.Fprintf(w, "Property %s is %s on model %s (variant %s)", v.Property, v.Verdict, v.Model, v.Variant)
@@ -164,7 +167,9 @@ func stepSentences(s *checker.StepView) string {
 		}
 	}
 	if s.Notice != "" {
-		fmt.Fprintf(&b, "\n  %s's user is told %q.", actor, s.Notice)
+		// The notice is escaped already; quoting it again would double
+		// its backslashes.
+		fmt.Fprintf(&b, "\n  %s's user is told \"%s\".", actor, s.Notice)
 	}
 	fmt.Fprintf(&b, "\n  %s", inFlightSentence(&s.After))
 	return b.String()
@@ -173,8 +178,10 @@ func stepSentences(s *checker.StepView) string {
 // WriteTextChart draws a trace as RFC 9293's figures do: a numbered line
 // per event, A's state on the left, B's on the right, and each segment in
 // the middle with arrows: "-->  <SEQ=100><CTL=SYN>  ..." when A sends it
-// and "...  <SEQ=100><CTL=SYN>  -->" when it reaches B.
+// and "...  <SEQ=100><CTL=SYN>  -->" when it reaches B. Text from the
+// trace is escaped (see EscapeLine) before the columns are laid out.
 func WriteTextChart(w io.Writer, v *checker.TraceView) {
+	v = escapedTrace(v)
 	width := 20
 	each := func(f func(seg *checker.SegmentView)) {
 		for _, s := range v.Initial.InFlight.AToB {
@@ -210,7 +217,7 @@ func WriteTextChart(w io.Writer, v *checker.TraceView) {
 			note = fmt.Sprintf("(%s crashes)", s.Actor)
 		}
 		if s.Notice != "" {
-			note = strings.TrimSpace(note + fmt.Sprintf(" (%s: %q)", s.Actor, s.Notice))
+			note = strings.TrimSpace(note + fmt.Sprintf(" (%s: \"%s\")", s.Actor, s.Notice))
 		}
 		switch s.Action {
 		case "deliver":

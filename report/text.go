@@ -69,18 +69,13 @@ func writeText(w io.Writer, rep *Report, o *Options) error {
 		r := &rep.Results[i]
 		sl := statusLabels[r.Status]
 		// Pad before painting: escape codes have no width on screen.
-		head := p.paint(sl.color, fmt.Sprintf("%-12s", sl.label)) + " " + p.paint(ansiBold, r.Name)
-		where := r.Model
-		if r.Variant != "" {
-			where += ", variant " + r.Variant
-		}
-		if r.Mutant != "" {
-			where += ", mutant: " + r.Mutant
-		}
-		fmt.Fprintf(w, "%s (%s on %s)\n", head, r.Kind, where)
-		fmt.Fprintf(w, "%13s%s\n", "", outcomeText(r))
+		// Every text of the result may come from a file; it is escaped
+		// (see EscapeLine), and only the painter writes escape codes.
+		head := p.paint(sl.color, fmt.Sprintf("%-12s", sl.label)) + " " + p.paint(ansiBold, EscapeLine(r.Name))
+		fmt.Fprintf(w, "%s (%s on %s)\n", head, EscapeLine(r.Kind), where(r))
+		fmt.Fprintf(w, "%13s%s\n", "", EscapeText(outcomeText(r)))
 		if r.Status != StatusPass {
-			fmt.Fprintf(w, "%13s%s\n", "", p.paint(ansiDim, "at "+r.Pos.String()))
+			fmt.Fprintf(w, "%13s%s\n", "", p.paint(ansiDim, "at "+EscapeLine(r.Pos.String())))
 		}
 		if r.Trace != nil && (r.Status == StatusFail || o.Verbose) {
 			what := "counterexample"
@@ -93,7 +88,12 @@ func writeText(w io.Writer, rep *Report, o *Options) error {
 			for _, line := range strings.Split(strings.TrimRight(chart.String(), "\n"), "\n") {
 				fmt.Fprintf(w, "%13s%s\n", "", line)
 			}
-			fmt.Fprintf(w, "%13s%s\n", "", p.paint(ansiDim, fmt.Sprintf("(tcpcheck verify --save-traces DIR, then tcpcheck explain DIR/%s.json, retells it step by step)", TraceFileName(r.Name))))
+			file := r.TraceFile
+			if file == "" {
+				// A result made without Build: its name alone decides.
+				file = TraceFileNames([]string{r.Name})[r.Name]
+			}
+			fmt.Fprintf(w, "%13s%s\n", "", p.paint(ansiDim, fmt.Sprintf("(tcpcheck verify --save-traces DIR, then tcpcheck explain DIR/%s, retells it step by step)", EscapeLine(file))))
 		}
 	}
 	if len(rep.Stats) > 0 {
@@ -114,6 +114,18 @@ func writeText(w io.Writer, rep *Report, o *Options) error {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, summaryLine(rep, p))
 	return nil
+}
+
+// where says which model, variant and mutant a result ran on, escaped.
+func where(r *Result) string {
+	s := r.Model
+	if r.Variant != "" {
+		s += ", variant " + r.Variant
+	}
+	if r.Mutant != "" {
+		s += ", mutant: " + r.Mutant
+	}
+	return EscapeLine(s)
 }
 
 // summaryLine says in one sentence what the run established.

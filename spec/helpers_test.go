@@ -105,7 +105,14 @@ func synchronizedTCBs(t *testing.T, tbl *spec.Table) map[spec.State]spec.TCB {
 	a = keep(step(t, tbl, a, spec.Arrival(ackB)).Next)
 	r = step(t, tbl, b, spec.Call(spec.Close))
 	b, finB := keep(r.Next), only(t, r)
-	keep(step(t, tbl, a, spec.Arrival(finB)).Next)
+	r = step(t, tbl, a, spec.Arrival(finB))
+	a, ackA := keep(r.Next), only(t, r)
+	require.Equal(t, spec.TimeWait, a.State)
+	// B, the passive closer, waits in LAST-ACK for the ACK of its FIN and
+	// is done once it arrives.
+	require.Equal(t, spec.LastAck, b.State)
+	b = step(t, tbl, b, spec.Arrival(ackA)).Next
+	require.Equal(t, spec.Closed, b.State, "B after the ACK of its FIN")
 
 	// Simultaneous close (Figure 13) reaches CLOSING.
 	a, b = established(t, tbl)

@@ -43,16 +43,24 @@ read standard input.`,
 			return []string{"json"}, cobra.ShellCompDirectiveFilterFileExt
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var format string
+			if f.chart != "" {
+				var err error
+				if format, err = chartFormat(f.chart, f.format); err != nil {
+					return err
+				}
+				if f.chart != "-" {
+					if err := checkOutputs([]outputFile{{"--chart", f.chart}}, "", ""); err != nil {
+						return err
+					}
+				}
+			}
 			v, err := loadTrace(e, args[0], f.property)
 			if err != nil {
 				return err
 			}
 			if f.chart != "" {
-				format, err := chartFormat(f.chart, f.format)
-				if err != nil {
-					return err
-				}
-				if err := writeGraph(cmd, e, graphs.Sequence(v), format, f.chart); err != nil {
+				if err := writeGraph(cmd, e, graphs.Sequence(v), format, "--chart", f.chart); err != nil {
 					return err
 				}
 			}

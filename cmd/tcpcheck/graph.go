@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/emicklei/dot"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/tcpcheck/tcpcheck/checker"
 	"github.com/tcpcheck/tcpcheck/graphs"
+	"github.com/tcpcheck/tcpcheck/report"
 	"github.com/tcpcheck/tcpcheck/spec"
 )
 
@@ -64,6 +64,11 @@ byte for byte, on every run.`,
 			default:
 				return usageErrf("-T is %q: expected dot, svg or png", f.format)
 			}
+			if f.out != "" && f.out != "-" {
+				if err := checkOutputs([]outputFile{{"-o", f.out}}, "", ""); err != nil {
+					return err
+				}
+			}
 			var g *dot.Graph
 			switch f.kind {
 			case "spec":
@@ -97,7 +102,7 @@ byte for byte, on every run.`,
 			default:
 				return usageErrf("--kind is %q: expected spec, reachable or trace", f.kind)
 			}
-			return writeGraph(cmd, e, g, format, f.out)
+			return writeGraph(cmd, e, g, format, "-o", f.out)
 		},
 	}
 	fl := cmd.Flags()
@@ -119,9 +124,12 @@ byte for byte, on every run.`,
 }
 
 // writeGraph writes a graph as DOT, or renders it with Graphviz, into the
-// file out ("" or "-" for standard output).
-func writeGraph(cmd *cobra.Command, e *env, g *dot.Graph, format, out string) error {
-	data := graphs.DOT(g)
+// file out ("" or "-" for standard output), which the flag named flag
+// gave.
+func writeGraph(cmd *cobra.Command, e *env, g *dot.Graph, format, flag, out string) error {
+	// A drawn trace may come from a file, and DOT is text that may go to
+	// a terminal (and into dot, which has no use for control characters).
+	data := []byte(report.EscapeText(string(graphs.DOT(g))))
 	if format != "dot" {
 		if (out == "" || out == "-") && format == "png" && e.stdoutTTY {
 			return usageErrf("refusing to write a PNG image to a terminal; use -o FILE or redirect standard output")
@@ -132,7 +140,7 @@ func writeGraph(cmd *cobra.Command, e *env, g *dot.Graph, format, out string) er
 		case errors.Is(err, graphs.ErrNoGraphviz):
 			return usageErrf("cannot render %s: %v", format, err)
 		case errors.As(err, &warn):
-			fmt.Fprintf(e.stderr, "tcpcheck: %v\n", err)
+			fmt.Fprintf(e.stderr, "tcpcheck: %s\n", report.EscapeText(err.Error()))
 		case err != nil:
 			return internalErr(err)
 		}
@@ -142,8 +150,5 @@ func writeGraph(cmd *cobra.Command, e *env, g *dot.Graph, format, out string) er
 		_, err := e.stdout.Write(data)
 		return err
 	}
-	if err := os.WriteFile(out, data, 0o644); err != nil {
-		return usageErr(err)
-	}
-	return nil
+	return writeOutputFile(flag, out, data)
 }

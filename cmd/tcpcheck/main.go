@@ -22,6 +22,8 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+
+	"github.com/tcpcheck/tcpcheck/report"
 )
 
 func main() {
@@ -45,7 +47,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return env.code
 	}
 	code = exitCode(err)
-	fmt.Fprintf(stderr, "tcpcheck: %v\n", err)
+	// Messages quote their input (a name, a line of a file), which must
+	// not drive the terminal; see report.EscapeText.
+	fmt.Fprintf(stderr, "tcpcheck: %s\n", report.EscapeText(err.Error()))
 	if code == ExitUsage && env.usageHint != "" {
 		fmt.Fprintln(stderr, env.usageHint)
 	}

@@ -263,8 +263,7 @@ func TestTraceJSONAndExplain(t *testing.T) {
 	golden(t, "explain-faults.txt.golden", out)
 
 	// Standard input works too, and the lasso's cycle is told.
-	var v checker.TraceView
-	v = *faultTrace(t)
+	v := *faultTrace(t)
 	v.LoopStart = 3
 	lasso, _ := v.MarshalIndent()
 	out, _, code = runCmd(t, string(lasso), "explain", "-", "--no-story")

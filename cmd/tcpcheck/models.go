@@ -37,13 +37,22 @@ func loadSuite(files []string) (*properties.Suite, error) {
 	if errors.As(err, &list) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s in the property files:", plural(len(list), "problem", "problems"))
-		for _, e := range list {
+		shown, more := list.Head(maxLoadErrors)
+		for _, e := range shown {
 			b.WriteString("\n  " + e.Error())
+		}
+		if more > 0 {
+			fmt.Fprintf(&b, "\n  and %d more (only the first %d are shown)", more, maxLoadErrors)
 		}
 		return nil, &codeError{ExitUsage, &loadError{msg: b.String(), list: list}}
 	}
 	return nil, usageErr(err)
 }
+
+// maxLoadErrors is how many problems of the property files are printed:
+// one mistake repeated can make thousands, and the first few say what
+// to fix.
+const maxLoadErrors = 20
 
 // loadError keeps the positions of load problems for annotations.
 type loadError struct {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/tcpcheck/tcpcheck/report"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -67,6 +66,20 @@ github (GitHub Actions annotations). --json, --junit and --sarif write more
 formats into files in the same run. While a search runs, progress is shown on
 standard error when it is a terminal.
 
+Output files are checked before the search starts: each must be in a
+directory that exists and takes new files, and no two outputs may name the
+same file. They are written all or none: each goes into a temporary file
+first, and only when every one is written are they renamed into place, so a
+run that cannot write one output leaves no file claiming its result.
+
+--save-traces DIR saves each counterexample (or witness) as DIR/NAME.json,
+NAME being the property's name with any character other than a letter, digit,
+'.', '_' or '-' replaced by '_'. If two properties would share a file (also
+when their names differ only in case), the first (names that needed no
+change first, then in byte order) keeps NAME.json and the others take the
+first free of NAME-2.json, NAME-3.json and so on; the text report names each
+property's file.
+
 ` + exitCodesHelp,
 		Example: `  tcpcheck verify
   tcpcheck verify --variant no-time-wait
@@ -97,7 +110,7 @@ standard error when it is a terminal.
 	fl.StringVar(&f.jsonOut, "json", "", "also write the JSON report into this file")
 	fl.StringVar(&f.junitOut, "junit", "", "also write JUnit XML into this file")
 	fl.StringVar(&f.sarifOut, "sarif", "", "also write SARIF 2.1.0 into this file")
-	fl.StringVar(&f.saveTraces, "save-traces", "", "write each counterexample as DIR/<property>.json, for tcpcheck explain")
+	fl.StringVar(&f.saveTraces, "save-traces", "", "write each counterexample as DIR/<property>.json (unique names: see above), for tcpcheck explain")
 	fl.BoolVar(&f.stats, "stats", false, "report each search's size, memory and timings")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "text: print every counterexample and witness, not only those of failures")
 	fl.BoolVar(&f.noProgress, "no-progress", false, "do not show progress on standard error")
@@ -122,15 +135,32 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 			return usageErr(err)
 		}
 	}
+	outs := f.outputFiles()
+	if err := checkOutputs(outs, "--save-traces", f.saveTraces); err != nil {
+		return err
+	}
 	s, err := loadSuite(files)
 	if err != nil {
 		var le *loadError
 		if f.format == "github" && errors.As(err, &le) {
-			for _, pe := range le.list {
-				fmt.Fprintln(e.stdout, report.GitHubAnnotation("error", pe.Pos.File, pe.Pos.Line, pe.Pos.Col, "tcpcheck: invalid property file", pe.Msg))
+			shown, more := le.list.Head(maxLoadErrors)
+			for _, pe := range shown {
+				fmt.Fprintln(e.stdout, report.GitHubAnnotation("error", pe.Pos.File, pe.Pos.Line, pe.Pos.Col, "tcpcheck: invalid property file", report.EscapeText(pe.Msg)))
+			}
+			if more > 0 {
+				fmt.Fprintf(e.stdout, "tcpcheck: and %d more problems in the property files (only the first %d are annotated)\n", more, maxLoadErrors)
 			}
 		}
 		return err
+	}
+	if f.saveTraces != "" {
+		var names []string
+		for _, p := range s.Properties {
+			names = append(names, p.Name)
+		}
+		if err := checkTraceNames(outs, "--save-traces", f.saveTraces, report.TraceFileNames(names)); err != nil {
+			return err
+		}
 	}
 	if e.stderrTTY && !f.noProgress {
 		opt.Progress = progressPrinter(e)
@@ -153,25 +183,8 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 	rep.Tool = toolVersion()
 	fo := &report.Options{Color: e.useColor() && f.output == "", Verbose: f.verbose}
 
-	if f.output == "" || f.output == "-" {
-		if err := report.Write(e.stdout, rep, f.format, fo); err != nil {
-			return err
-		}
-	} else if err := writeFile(f.output, rep, f.format, fo); err != nil {
+	if err := writeOutputs(e, f, rep, fo); err != nil {
 		return err
-	}
-	for _, extra := range []struct{ path, format string }{{f.jsonOut, "json"}, {f.junitOut, "junit"}, {f.sarifOut, "sarif"}} {
-		if extra.path == "" {
-			continue
-		}
-		if err := writeFile(extra.path, rep, extra.format, &report.Options{}); err != nil {
-			return err
-		}
-	}
-	if f.saveTraces != "" {
-		if err := saveTraces(f.saveTraces, rep); err != nil {
-			return err
-		}
 	}
 	e.code = rep.ExitCode
 	return nil
@@ -232,22 +245,58 @@ func parseBytes(s string) (int64, error) {
 	return n, nil
 }
 
-// writeFile writes a report in one format into a file.
-func writeFile(path string, rep *report.Report, format string, o *report.Options) error {
-	var b bytes.Buffer
-	if err := report.Write(&b, rep, format, o); err != nil {
-		return err
+// outputFiles lists the files the flags ask verify to write, in the
+// order of the flags in --help; standard output is not among them.
+func (f *verifyFlags) outputFiles() []outputFile {
+	var out []outputFile
+	for _, o := range []outputFile{{"-o", f.output}, {"--json", f.jsonOut}, {"--junit", f.junitOut}, {"--sarif", f.sarifOut}} {
+		if o.path != "" && (o.flag != "-o" || o.path != "-") {
+			out = append(out, o)
+		}
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		return usageErr(err)
-	}
-	return nil
+	return out
 }
 
-// saveTraces writes every counterexample and witness as DIR/<name>.json.
-func saveTraces(dir string, rep *report.Report) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return usageErr(err)
+// writeOutputs writes every output of a run of verify: the --format output
+// (to -o or standard output), the extra formats and the saved traces. The
+// files are renamed into place only once all are written, and after
+// standard output, so that a run that fails to deliver one output leaves
+// no file claiming its result.
+func writeOutputs(e *env, f *verifyFlags, rep *report.Report, fo *report.Options) error {
+	var st staged
+	defer st.discard()
+	for _, o := range f.outputFiles() {
+		format, opt := f.format, fo
+		switch o.flag {
+		case "--json", "--junit", "--sarif":
+			format, opt = strings.TrimPrefix(o.flag, "--"), &report.Options{}
+		}
+		var b bytes.Buffer
+		if err := report.Write(&b, rep, format, opt); err != nil {
+			return internalErr(err)
+		}
+		if err := st.add(o.flag, o.path, b.Bytes()); err != nil {
+			return err
+		}
+	}
+	if f.saveTraces != "" {
+		if err := stageTraces(&st, f.saveTraces, rep); err != nil {
+			return err
+		}
+	}
+	if f.output == "" || f.output == "-" {
+		if err := report.Write(e.stdout, rep, f.format, fo); err != nil {
+			return err
+		}
+	}
+	return st.commit()
+}
+
+// stageTraces stages every counterexample and witness as DIR/<file>, the
+// file report.TraceFileNames chose for its property.
+func stageTraces(st *staged, dir string, rep *report.Report) error {
+	if err := st.mkdir("--save-traces", dir); err != nil {
+		return err
 	}
 	for i := range rep.Results {
 		r := &rep.Results[i]
@@ -258,8 +307,8 @@ func saveTraces(dir string, rep *report.Report) error {
 		if err != nil {
 			return internalErr(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, report.TraceFileName(r.Name)+".json"), data, 0o644); err != nil {
-			return usageErr(err)
+		if err := st.add("--save-traces", filepath.Join(dir, r.TraceFile), data); err != nil {
+			return err
 		}
 	}
 	return nil

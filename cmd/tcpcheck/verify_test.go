@@ -318,3 +318,28 @@ func TestVerifyMutationThatDoesNotFitIsAnInputError(t *testing.T) {
 		t.Errorf("exit %d (want %d), stderr %q\n%s", code, ExitUsage, errOut, out)
 	}
 }
+
+// Only the first maxLoadErrors problems are printed (or annotated), then
+// how many more there are: 100,000 copies of one property once printed
+// 11.7 MB of errors.
+func TestVerifyLoadErrorsAreCapped(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("properties:\n  - &p {name: dup, kind: invariant, formula: A.closed}\n")
+	for i := 0; i < 100; i++ {
+		b.WriteString("  - *p\n")
+	}
+	path := filepath.Join(t.TempDir(), "dups.yaml")
+	writeTestFile(t, path, b.String())
+	_, errOut, code := runCmd(t, "", "verify", path)
+	lines := strings.Split(strings.TrimRight(errOut, "\n"), "\n")
+	if code != ExitUsage || len(lines) != 1+maxLoadErrors+1 || lines[0] != "tcpcheck: 100 problems in the property files:" ||
+		lines[len(lines)-1] != "  and 80 more (only the first 20 are shown)" {
+		t.Errorf("exit %d, %d lines:\n%s", code, len(lines), errOut)
+	}
+	out, _, code := runCmd(t, "", "verify", path, "--format", "github")
+	lines = strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if code != ExitUsage || len(lines) != maxLoadErrors+1 || !strings.HasPrefix(lines[0], "::error file=") ||
+		lines[len(lines)-1] != "tcpcheck: and 80 more problems in the property files (only the first 20 are annotated)" {
+		t.Errorf("github: exit %d, %d lines:\n%s", code, len(lines), out)
+	}
+}
