@@ -44,5 +44,5 @@ func BenchmarkReferenceFingerprint(b *testing.B) {
 // client may also abort (106,628,095 states before ordered ISN epochs,
 // which make it larger; not measured since).
 func BenchmarkLarger(b *testing.B) {
-	benchModel(b, Larger(), Options{})
+	benchModel(b, larger(), Options{})
 }

@@ -166,13 +166,13 @@ func Reference() Model {
 	}
 }
 
-// Larger is the second benchmark configuration of issue 3: the reference
+// larger is the second benchmark configuration of issue 3: the reference
 // model in which the client may also abort, so a RST may meet the server
 // in any state and the reopen may follow a reset (106,628,095 states
 // before ordered ISN epochs, which make it larger). Adding a byte of text
 // instead makes a space of hundreds of millions of states, too large for
 // a routine benchmark.
-func Larger() Model {
+func larger() Model {
 	m := Reference()
 	m.Name = "larger"
 	m.A.Abort = true

@@ -332,7 +332,7 @@ func TestPackedGeneratorMatchesOracle(t *testing.T) {
 	data.Name = "reference-data"
 	data.A.Send, data.B.Send = true, true
 	data.Net.LossBudget = 2
-	models := append(testModels(), Reference(), Larger(), data, lossyForever())
+	models := append(testModels(), Reference(), larger(), data, lossyForever())
 	for _, v := range []string{"rfc793", "rfc1337", "linux"} {
 		m := data
 		m.Name, m.Table = "data-"+v, mustVariant(v)
