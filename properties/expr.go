@@ -93,6 +93,16 @@ func (e *exprError) Error() string { return e.msg }
 func isLetter(c byte) bool { return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
 
+// startsName reports whether s, which starts with a digit, starts a name:
+// its digits are followed by a letter.
+func startsName(s string) bool {
+	i := 0
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return i < len(s) && isLetter(s[i])
+}
+
 // lex splits a formula into tokens.
 func lex(src string) ([]token, *exprError) {
 	var toks []token
@@ -109,7 +119,9 @@ func lex(src string) ([]token, *exprError) {
 				i++
 			}
 			continue
-		case isLetter(c):
+		case isLetter(c) || isDigit(c) && startsName(src[i:]):
+			// A name may start with digits when a letter follows them:
+			// the 2MSL timer's key is "2msl".
 			j := i + 1
 			for j < len(src) {
 				if isLetter(src[j]) || isDigit(src[j]) {
@@ -127,9 +139,6 @@ func lex(src string) ([]token, *exprError) {
 			j := i
 			for j < len(src) && isDigit(src[j]) {
 				j++
-			}
-			if j < len(src) && isLetter(src[j]) {
-				return nil, &exprError{i, fmt.Sprintf("%q is neither a number nor a name", src[i:j+1])}
 			}
 			toks = append(toks, token{tNum, src[i:j], i})
 			i = j

@@ -171,6 +171,8 @@ func TestStepFormulaSemantics(t *testing.T) {
 		{"step.action == call && step.call == close", closeCall, true},
 		{"step.call == close", rstIn, false},
 		{"step.call in {close, abort}", closeCall, true},
+		{"step.call == 2msl", closeCall, false},
+		{"step.call != 2msl && A.state == ESTABLISHED", closeCall, true},
 		{"step.action in {lose, duplicate}", rstIn, false},
 		{"step.received has FIN", closeCall, false},
 		{"step.sent has FIN", closeCall, true},
@@ -239,7 +241,8 @@ func TestFormulaErrors(t *testing.T) {
 		{"forall(A, A.state == CLOSED)", false, 7, `"A" is a reserved name; choose another variable name, such as X`},
 		{"forall(X, forall(X, X.closed))", false, 17, `variable "X" is already bound by an enclosing quantifier`},
 		{"forall(X X.closed)", false, 9, `expected "," after the variable X, as in forall(X, X.state == CLOSED), found "X"`},
-		{"A.closed && 12x", false, 12, `"12x" is neither a number nor a name`},
+		{"A.closed && 12x", false, 12, `unknown name "12x"`},
+		{"step.call == 2mls", true, 13, `unknown call "2mls" (expected one of listen, connect, send, close, abort, rto, 2msl, user-timeout, fin-wait-2-timeout) (did you mean "2msl"?)`},
 		{"A.closed $ B.closed", false, 9, `unexpected character '$'`},
 		{"A.closed ~> B.closed ~> A.closed", false, 21, `a formula has at most one "~>"`},
 		{"A.state in open && !", false, 20, "the formula ends where an operand was expected"},
@@ -319,4 +322,14 @@ func TestSuggest(t *testing.T) {
 	assert.Equal(t, "", suggest("C", []string{"A", "B"}), "one-letter names suggest nothing")
 	assert.Equal(t, "", suggest("completely-different", propertyKeys))
 	assert.Equal(t, "", suggest(strings.Repeat("x", 100), propertyKeys), "long input is not compared")
+}
+
+// TestEveryCallNameParses: every call and timeout a formula may name
+// compiles, those whose key starts with a digit (2msl) included.
+func TestEveryCallNameParses(t *testing.T) {
+	names := callNames()
+	require.Contains(t, names, "2msl")
+	for _, n := range names {
+		compileStep(t, "step.call == "+n+" || step.call in {"+n+"}")
+	}
 }
