@@ -6,6 +6,7 @@ import (
 	"github.com/tcpcheck/tcpcheck/report"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -293,6 +294,15 @@ func TestDocsExampleVerifiesAndDrawsWhole(t *testing.T) {
 	out, errOut, code := runCmd(t, "", "graph", example, "--kind", "reachable", "--model", "handshake")
 	if code != ExitOK || errOut != "" || strings.Contains(out, "CUT") {
 		t.Errorf("graph of the example: exit %d: %s", code, errOut)
+	}
+	// The README says how many states the drawing has.
+	n := regexp.MustCompile(`: (\d+) states, \d+ transitions`).FindStringSubmatch(out)
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil || n == nil {
+		t.Fatalf("no state count in the graph, or no README: %v", err)
+	}
+	if want := "the " + n[1] + " states of\n  [docs/examples/handshake.yaml]"; !strings.Contains(string(readme), want) {
+		t.Errorf("the README does not say %q", want)
 	}
 }
 
