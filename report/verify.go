@@ -160,6 +160,10 @@ func findProperty(v *checker.TraceView, field func(string) *jsonpos.Node, suites
 			m, found = sm.Model, true
 		}
 	}
+	if mutant {
+		// A mutant's model is the property's own, not one of the file's.
+		m, found = p.Mutant.Model.Model, true
+	}
 	if !found {
 		return checker.Model{}, nil, at(field("model"), "property %q runs on model %q, which is not in the files read; %s", p.Name, modelName, how)
 	}

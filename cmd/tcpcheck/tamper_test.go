@@ -84,3 +84,36 @@ func TestTamperedTracesAreRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestSavedTracesReplay: every counterexample and witness of the default
+// set, and of its mutants (liveness lassos and necessity claims among
+// them), is explained as saved; a lasso whose cycle is moved is refused.
+func TestSavedTracesReplay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the default set twice")
+	}
+	dir := t.TempDir()
+	for _, args := range [][]string{{"verify"}, {"verify", "--mutants"}} {
+		traces := filepath.Join(dir, strings.Join(args, ""))
+		runCmd(t, "", append(args, "--save-traces", traces)...)
+		files, _ := filepath.Glob(filepath.Join(traces, "*.json"))
+		if len(files) < 8 {
+			t.Fatalf("%v saved %d traces", args, len(files))
+		}
+		for _, f := range files {
+			if _, errOut, code := runCmd(t, "", "explain", f); code != ExitOK {
+				t.Errorf("%s: exit %d: %s", f, code, errOut)
+			}
+		}
+	}
+	lasso := filepath.Join(dir, "verify", "eventually-closed-without-fair-network.json")
+	data, err := os.ReadFile(lasso)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := regexp.MustCompile(`"loop_start": \d+`).ReplaceAllString(string(data), `"loop_start": 0`)
+	writeTestFile(t, lasso, moved)
+	if _, errOut, code := runCmd(t, "", "explain", lasso); code != ExitUsage || !strings.Contains(errOut, "loop_start: 0, but the replayed run does not come back") {
+		t.Errorf("a moved cycle: exit %d: %s", code, errOut)
+	}
+}
