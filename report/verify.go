@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tcpcheck/tcpcheck/checker"
+	"github.com/tcpcheck/tcpcheck/internal/didyoumean"
 	"github.com/tcpcheck/tcpcheck/internal/jsonpos"
 	"github.com/tcpcheck/tcpcheck/properties"
 	"github.com/tcpcheck/tcpcheck/spec"
@@ -218,36 +219,10 @@ func findProperty(v *checker.TraceView, field func(string) *jsonpos.Node, suites
 
 // suggestName proposes the closest name, if one is close.
 func suggestName(name string, names []string) string {
-	best, bestD := "", len(name)/3+1
-	for _, n := range names {
-		if d := distance(name, n); d < bestD {
-			best, bestD = n, d
-		}
+	if best, ok := didyoumean.Closest(name, names, false); ok {
+		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return ""
 }
 
 // decodeNode decodes n into v, a value of the types a TraceView is made
