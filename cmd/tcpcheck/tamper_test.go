@@ -107,6 +107,9 @@ func TestSavedTracesReplay(t *testing.T) {
 		}
 	}
 	lasso := filepath.Join(dir, "verify", "eventually-closed-without-fair-network.json")
+	if out, errOut, code := runCmd(t, "", "explain", lasso, "--no-story"); code != ExitOK || !strings.Contains(out, "(the steps below repeat forever)") || !strings.Contains(out, "(back to step 7)") {
+		t.Errorf("the lasso's cycle is not told: exit %d: %s%s", code, errOut, out)
+	}
 	data, err := os.ReadFile(lasso)
 	if err != nil {
 		t.Fatal(err)
