@@ -144,45 +144,49 @@ func NewTraceView(t *Trace) *TraceView {
 	}
 	v.Initial = worldView(&t.Initial)
 	for i := range t.Steps {
-		s := &t.Steps[i]
-		sv := StepView{
-			N:      i + 1,
-			Actor:  s.Actor.String(),
-			Action: s.Action.String(),
-			Event:  t.describe(s),
-			Sent:   []SegmentView{},
-			Before: worldView(&s.Before),
-			After:  worldView(&s.After),
-			Notice: s.Notice.String(),
-		}
-		switch s.Action {
-		case ActCall, ActTimeout, ActReopen:
-			sv.Call = s.Call.String()
-		case ActDeliver:
-			seg := segmentView(s.Actor.Peer(), s.Seg)
-			sv.Segment = &seg
-		case ActLose, ActDuplicate:
-			seg := segmentView(s.Actor, s.Seg)
-			sv.Segment = &seg
-		}
-		if s.Row >= 0 {
-			sv.Classified = s.Event.String()
-		}
-		for _, g := range s.entered() {
-			sv.Sent = append(sv.Sent, segmentView(s.Actor, g))
-		}
-		for _, g := range s.droppedSegments() {
-			sv.Dropped = append(sv.Dropped, segmentView(s.Actor, g))
-		}
-		if r, ok := t.Row(s); ok {
-			sv.Row, sv.Cite, sv.Note = r.ID, r.Cite, r.Note
-			if r.Origin != spec.Base {
-				sv.RowVariant, sv.RowOrigin = r.Variant, r.Origin.String()
-			}
-		}
-		v.Steps = append(v.Steps, sv)
+		v.Steps = append(v.Steps, t.stepView(&t.Steps[i], i+1))
 	}
 	return v
+}
+
+// stepView builds the view of step s of the trace, numbered n.
+func (t *Trace) stepView(s *Step, n int) StepView {
+	sv := StepView{
+		N:      n,
+		Actor:  s.Actor.String(),
+		Action: s.Action.String(),
+		Event:  t.describe(s),
+		Sent:   []SegmentView{},
+		Before: worldView(&s.Before),
+		After:  worldView(&s.After),
+		Notice: s.Notice.String(),
+	}
+	switch s.Action {
+	case ActCall, ActTimeout, ActReopen:
+		sv.Call = s.Call.String()
+	case ActDeliver:
+		seg := segmentView(s.Actor.Peer(), s.Seg)
+		sv.Segment = &seg
+	case ActLose, ActDuplicate:
+		seg := segmentView(s.Actor, s.Seg)
+		sv.Segment = &seg
+	}
+	if s.Row >= 0 {
+		sv.Classified = s.Event.String()
+	}
+	for _, g := range s.entered() {
+		sv.Sent = append(sv.Sent, segmentView(s.Actor, g))
+	}
+	for _, g := range s.droppedSegments() {
+		sv.Dropped = append(sv.Dropped, segmentView(s.Actor, g))
+	}
+	if r, ok := t.Row(s); ok {
+		sv.Row, sv.Cite, sv.Note = r.ID, r.Cite, r.Note
+		if r.Origin != spec.Base {
+			sv.RowVariant, sv.RowOrigin = r.Variant, r.Origin.String()
+		}
+	}
+	return sv
 }
 
 func worldView(w *World) WorldView {

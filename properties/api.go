@@ -124,6 +124,11 @@ type Mutant struct {
 	necessity *checker.Necessity
 }
 
+// Check returns the property compiled for the mutant's model, as
+// RunOptions.Mutants checks it (for reading back the mutant's
+// counterexample).
+func (m *Mutant) Check() checker.Property { return m.check }
+
 // Suite is a loaded set of models and properties.
 type Suite struct {
 	Models     []*Model

@@ -95,9 +95,9 @@ func TestEveryFormatRendersTheValue(t *testing.T) {
 // what was expected.
 func TestReadTraceErrors(t *testing.T) {
 	for _, tc := range []struct{ data, property, want string }{
-		{"[1,", "", "in.json is not a tcpcheck counterexample: not JSON"},
-		{`{}`, "", `in.json is not a tcpcheck counterexample: it has no "schema" field`},
-		{`{"schema": "x/v9"}`, "", `in.json has schema "x/v9": expected a trace`},
+		{"[1,", "", "in.json:1:4: cannot read the JSON: the JSON ends too early"},
+		{`{}`, "", `in.json:1:1: is not a tcpcheck counterexample: it has no "schema" field`},
+		{`{"schema": "x/v9"}`, "", `in.json:1:12: has schema "x/v9": expected a trace`},
 		{`{"schema": "tcpcheck/trace/v1"}`, "p", "in.json is a single trace; --property applies to reports only"},
 		{`{"schema": "tcpcheck/report/v1", "results": []}`, "", "in.json has no counterexample"},
 		{`{"schema": "tcpcheck/report/v1", "results": [{"property": "a", "trace": {"schema": "tcpcheck/trace/v1"}}]}`, "b", `in.json has no trace for property "b" (properties with one: a)`},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tcpcheck/tcpcheck/checker"
 	"github.com/tcpcheck/tcpcheck/graphs"
+	"github.com/tcpcheck/tcpcheck/properties"
 )
 
 type explainFlags struct {
@@ -19,6 +20,7 @@ type explainFlags struct {
 	format   string
 	noStory  bool
 	noChart  bool
+	files    []string
 }
 
 func newExplainCmd(e *env) *cobra.Command {
@@ -32,12 +34,21 @@ what, which state each side is in and why, citing the RFC section behind
 every transition. Then draw it as a message-sequence chart in the notation
 of RFC 9293's figures, A on the left and B on the right.
 
+A trace is checked before it is told: explain replays every step through
+the model and variant the trace names, decides the property it names on
+the replayed run, and refuses (exit code 2) a trace that differs from the
+replay in any field, naming the line:col of the first wrong field and
+what the replay expected there. The default models and properties are
+built in; for a trace of a property of your own, pass its property file
+(and any model files) with --files.
+
 With --chart FILE, also draw the chart with Graphviz into FILE: SVG or PNG by
 the file's extension (or -T), or DOT for a .dot file. Use "-" for FILE to
 read standard input.`,
 		Example: `  tcpcheck verify --format json > report.json
   tcpcheck explain report.json --property no-half-open
-  tcpcheck explain traces/no-half-open.json --chart no-half-open.svg`,
+  tcpcheck explain traces/no-half-open.json --chart no-half-open.svg
+  tcpcheck explain traces/my-property.json --files my-properties.yaml`,
 		Args: argsUsage(cobra.ExactArgs(1)),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"json"}, cobra.ShellCompDirectiveFilterFileExt
@@ -55,7 +66,7 @@ read standard input.`,
 					}
 				}
 			}
-			v, err := loadTrace(e, args[0], f.property)
+			v, err := loadTrace(e, args[0], f.property, f.files)
 			if err != nil {
 				return err
 			}
@@ -79,6 +90,7 @@ read standard input.`,
 	cmd.Flags().StringVar(&f.property, "property", "", "in a report, the property whose counterexample to explain")
 	cmd.Flags().StringVar(&f.chart, "chart", "", "also draw the chart into this file (.svg, .png or .dot)")
 	cmd.Flags().StringVarP(&f.format, "image-format", "T", "", "format of --chart: svg, png or dot (default: from the file's extension)")
+	cmd.Flags().StringSliceVar(&f.files, "files", nil, "property and model files that define the trace's property (default: the built-in set); repeat or separate with commas")
 	cmd.Flags().BoolVar(&f.noStory, "no-story", false, "print only the text chart")
 	cmd.Flags().BoolVar(&f.noChart, "no-text-chart", false, "print only the story")
 	_ = cmd.RegisterFlagCompletionFunc("image-format", fixedCompletion("svg", "png", "dot"))
@@ -123,8 +135,10 @@ func readInput(e *env, path string) ([]byte, error) {
 	return data, nil
 }
 
-// loadTrace reads a counterexample from a trace file or a JSON report.
-func loadTrace(e *env, path, property string) (*checker.TraceView, error) {
+// loadTrace reads a counterexample from a trace file or a JSON report,
+// and checks it by replay against the property files (and the built-in
+// properties, which a trace of a default property names).
+func loadTrace(e *env, path, property string, files []string) (*checker.TraceView, error) {
 	data, err := readInput(e, path)
 	if err != nil {
 		return nil, err
@@ -133,7 +147,20 @@ func loadTrace(e *env, path, property string) (*checker.TraceView, error) {
 	if path == "-" {
 		name = "standard input"
 	}
-	v, err := report.ReadTrace(name, data, property)
+	var suites []*properties.Suite
+	if len(files) > 0 {
+		s, err := loadSuite(files)
+		if err != nil {
+			return nil, err
+		}
+		suites = append(suites, s)
+	}
+	defaults, err := loadSuite(nil)
+	if err != nil {
+		return nil, err
+	}
+	suites = append(suites, defaults)
+	v, err := report.ReadTrace(name, data, property, suites...)
 	if err != nil {
 		return nil, usageErr(err)
 	}

@@ -46,6 +46,12 @@ func newGraphCmd(e *env) *cobra.Command {
                     cycle of a lasso bracketed; from --trace FILE, or found
                     now for --property NAME
 
+A trace from --trace FILE is checked before it is drawn, as explain checks
+it: replayed through its model and variant, its property decided on the
+replay, and refused (exit code 2) where it differs, at the line:col of the
+first wrong field. The property files given as arguments (besides the
+built-in set) are where a trace of your own property is found.
+
 With -T svg or -T png the drawing is rendered by Graphviz's dot program,
 which must be installed (the graphviz package). The DOT output is the same,
 byte for byte, on every run.`,
@@ -111,7 +117,7 @@ byte for byte, on every run.`,
 	fl.BoolVar(&f.all, "all", false, "spec: draw every row that changes state, not only Figure 5's arcs")
 	fl.StringVar(&f.model, "model", "", "reachable: the model to explore, from the files or the default set (default client-server)")
 	fl.IntVar(&f.maxStates, "max-states", 200, "reachable: draw at most this many states")
-	fl.StringVar(&f.trace, "trace", "", "trace: a saved trace or JSON report to draw")
+	fl.StringVar(&f.trace, "trace", "", "trace: a saved trace or JSON report to draw, checked by replay against the property files (default: the built-in set)")
 	fl.StringVar(&f.property, "property", "", "trace: the property whose counterexample to draw")
 	fl.StringVarP(&f.format, "format", "T", "dot", "output format: dot, or svg or png rendered by Graphviz")
 	fl.StringVarP(&f.out, "output", "o", "", "write to this file instead of standard output")

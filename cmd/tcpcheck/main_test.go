@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/tcpcheck/tcpcheck/checker"
+	"github.com/tcpcheck/tcpcheck/properties"
 	"github.com/tcpcheck/tcpcheck/spec"
 )
 
@@ -188,7 +189,7 @@ func TestGraphRendersSVG(t *testing.T) {
 		{"graph", "-T", "svg", "-o", filepath.Join(dir, "spec.svg")},
 		{"graph", "--variant", "linux", "--all", "-T", "png", "-o", filepath.Join(dir, "linux.png")},
 		{"graph", "--kind", "reachable", "--max-states", "30", "-T", "svg", "-o", filepath.Join(dir, "reach.svg")},
-		{"graph", "--kind", "trace", "--trace", "testdata/trace-faults.json", "-T", "svg", "-o", filepath.Join(dir, "trace.svg")},
+		{"graph", "--kind", "trace", "--trace", "testdata/trace-faults.json", faultsFile, "-T", "svg", "-o", filepath.Join(dir, "trace.svg")},
 	} {
 		_, errOut, code := runCmd(t, "", args...)
 		if code != ExitOK {
@@ -224,29 +225,28 @@ func TestGraphReachableCutIsNoted(t *testing.T) {
 	}
 }
 
+// faultsFile defines the model and the property of faultTrace; explain
+// and graph need it to replay the trace.
+const faultsFile = "testdata/props/faults.yaml"
+
 // faultTrace is a trace with a loss, a duplicate and segments still in
-// flight at the end, on the no-time-wait variant.
+// flight at the end, on the no-time-wait variant: the counterexample of
+// no-fault-scenario in faultsFile.
 func faultTrace(t *testing.T) *checker.TraceView {
 	t.Helper()
-	m := checker.ClientServer()
-	m.Net = checker.Network{Capacity: 4, Reorder: true, Loss: true, LossBudget: 1, Duplicates: 1}
-	tb, err := spec.ForVariant("no-time-wait")
+	s, err := properties.Load([]string{faultsFile})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.Table = tb
-	prop := checker.Property{Name: "no-fault-scenario", Kind: checker.Invariant, Pred: func(w *checker.World) bool {
-		return !(w.Lost > 0 && w.Duplicated > 0 && w.E[checker.A].TCB.State == spec.Closed && w.E[checker.A].Closed &&
-			w.E[checker.B].TCB.State == spec.LastAck)
-	}}
-	rep, err := checker.Check(m, []checker.Property{prop}, checker.Options{})
+	results, err := s.Run(properties.RunOptions{Properties: []string{"no-fault-scenario"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := rep.Outcomes[0]
-	v := checker.NewTraceView(o.Trace)
-	v.Property, v.Verdict, v.Message = o.Property, o.Verdict.String(), o.Message
-	return v
+	rep := report.Build(s, results, "", false)
+	if rep.Results[0].Trace == nil {
+		t.Fatalf("no-fault-scenario has no counterexample: %s", rep.Results[0].Message)
+	}
+	return rep.Results[0].Trace
 }
 
 func TestTraceJSONAndExplain(t *testing.T) {
@@ -256,36 +256,33 @@ func TestTraceJSONAndExplain(t *testing.T) {
 	}
 	golden(t, "trace-faults.json", string(data))
 
-	out, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json")
+	out, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile)
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	golden(t, "explain-faults.txt.golden", out)
 
-	// Standard input works too, and the lasso's cycle is told.
-	v := *faultTrace(t)
-	v.LoopStart = 3
-	lasso, _ := v.MarshalIndent()
-	out, _, code = runCmd(t, string(lasso), "explain", "-", "--no-story")
-	if code != ExitOK || !strings.Contains(out, "(the steps below repeat forever)") || !strings.Contains(out, "(back to step 4)") {
-		t.Errorf("lasso: exit %d\n%s", code, out)
+	// Standard input works too.
+	data, _ = os.ReadFile("testdata/trace-faults.json")
+	if in, errOut, code := runCmd(t, string(data), "explain", "-", "--files", faultsFile); code != ExitOK || in != out {
+		t.Errorf("standard input: exit %d: %s", code, errOut)
 	}
 }
 
 func TestExplainChart(t *testing.T) {
 	dir := t.TempDir()
 	dotFile := filepath.Join(dir, "chart.dot")
-	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--chart", dotFile); code != ExitOK {
+	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", dotFile); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	live, _, _ := runCmd(t, "", "graph", "--kind", "trace", "--trace", "testdata/trace-faults.json")
+	live, _, _ := runCmd(t, "", "graph", "--kind", "trace", "--trace", "testdata/trace-faults.json", faultsFile)
 	saved, _ := os.ReadFile(dotFile)
 	if live != string(saved) {
 		t.Error("explain --chart and graph --kind trace draw the same trace differently")
 	}
 	requireDot(t)
 	svg := filepath.Join(dir, "chart.svg")
-	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--chart", svg); code != ExitOK || errOut != "" {
+	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", svg); code != ExitOK || errOut != "" {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 }
@@ -302,14 +299,18 @@ func TestExplainBadInput(t *testing.T) {
 	for _, tc := range []struct {
 		content, want string
 	}{
-		{"not json", "not JSON"},
+		{"not json", "bad.json:1:1: cannot read the JSON"},
 		{`{"steps": []}`, `no "schema" field`},
 		{`{"schema": "tcpcheck/trace/v9"}`, `has schema "tcpcheck/trace/v9": expected a trace (schema "tcpcheck/trace/v1")`},
-		{`{"schema": "tcpcheck/trace/v1", "initial": {"a": {"state": "OPEN"}, "b": {"state": "CLOSED"}}, "loop_start": -1}`, `initial.a.state: unknown TCP state "OPEN"`},
-		{`{"schema": "tcpcheck/trace/v1", "initial": {"a": {"state": "CLOSED"}, "b": {"state": "CLOSED"}}, "loop_start": 5}`, "loop_start is 5"},
-		{`{"schema": "tcpcheck/trace/v1", "initial": {"a": {"state": "CLOSED"}, "b": {"state": "CLOSED"}}, "loop_start": -1,
-		   "steps": [{"actor": "C", "action": "fly", "before": {"a": {"state": "CLOSED"}, "b": {"state": "CLOSED"}}, "after": {"a": {"state": "CLOSED"}, "b": {"state": "CLOSED"}}}]}`,
-			`steps[0].actor is "C": expected "A" or "B"`},
+		{`{"schema": "tcpcheck/trace/v1", "initial": {"a": {"state": "OPEN"}, "b": {"state": "CLOSED"}}, "loop_start": -1}`, `bad.json:1:1: the trace names no property`},
+		{`{"schema": "tcpcheck/trace/v1", "property": "no-such-property"}`, `bad.json:1:45: property "no-such-property" is not in the property files read`},
+		{`{"schema": "tcpcheck/trace/v1", "property": "no-half-open", "model": "delayed-segments", "variant": "rfc9293", "initial": {"a": {"state": "OPEN"}}, "loop_start": -1}`,
+			`bad.json:1:139: initial.a.state is "OPEN": the replay of model delayed-segments (variant rfc9293) expected "CLOSED"`},
+		{`{"schema": "tcpcheck/trace/v1", "property": "no-half-open", "model": "delayed-segments", "variant": "rfc9293", "loop_start": 5,
+		   "steps": [{"actor": "C", "action": "fly"}]}`,
+			`bad.json:2:26: steps[0].actor: "C" is not a transition of model delayed-segments (variant rfc9293) from where the previous step left the run: the replay expected "A" or "B"`},
+		{`{"schema": "tcpcheck/trace/v1", "schema": "tcpcheck/trace/v1"}`, `bad.json:1:33: cannot read the JSON: duplicate key "schema"`},
+		{`{"schema": "tcpcheck/trace/v1", "steps": [{"n": "one"}]}`, `bad.json:1:49: steps[0].n is a string: expected a number`},
 		{`{"schema": "tcpcheck/report/v1", "results": []}`, "has no counterexample"},
 	} {
 		p := write("bad.json", tc.content)

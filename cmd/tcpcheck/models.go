@@ -129,7 +129,7 @@ func propertyCompletion(_ *cobra.Command, args []string, _ string) ([]string, co
 // file, or by checking a property now.
 func graphTrace(e *env, f *graphFlags) (*checker.TraceView, error) {
 	if f.trace != "" {
-		return loadTrace(e, f.trace, f.property)
+		return loadTrace(e, f.trace, f.property, f.files)
 	}
 	if f.property == "" {
 		return nil, usageErrf("--kind trace needs --trace FILE (a trace saved by verify --save-traces, or a report written by verify --format json) or --property NAME")

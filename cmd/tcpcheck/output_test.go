@@ -211,7 +211,7 @@ func TestSaveTracesNamesAreUnique(t *testing.T) {
 		t.Fatalf("traces saved as %v, want Foo.json and foo-2.json", got)
 	}
 	for file, prop := range map[string]string{"Foo.json": "Foo", "foo-2.json": "foo"} {
-		story, errOut, code := runCmd(t, "", "explain", filepath.Join(traces, file), "--no-text-chart")
+		story, errOut, code := runCmd(t, "", "explain", filepath.Join(traces, file), "--files", props, "--no-text-chart")
 		if code != ExitOK || !strings.HasPrefix(story, "Property "+prop+" is violated") {
 			t.Errorf("%s: exit %d: %s%s", file, code, errOut, story)
 		}
@@ -234,18 +234,18 @@ func TestGraphAndChartOutputs(t *testing.T) {
 	if code != ExitUsage || !strings.Contains(errOut, "--chart "+missing+": the directory") {
 		t.Errorf("explain: exit %d: %s", code, errOut)
 	}
-	_, errOut, code = runCmd(t, "", "explain", "testdata/trace-faults.json", "--chart", dir)
+	_, errOut, code = runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", dir)
 	if code != ExitUsage || !strings.Contains(errOut, "cannot tell the image format") {
 		t.Errorf("explain --chart DIR: exit %d: %s", code, errOut)
 	}
-	_, errOut, code = runCmd(t, "", "explain", "testdata/trace-faults.json", "--chart", dir, "-T", "dot")
+	_, errOut, code = runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", dir, "-T", "dot")
 	if code != ExitUsage || !strings.Contains(errOut, "--chart "+dir+" is a directory") {
 		t.Errorf("explain --chart DIR -T dot: exit %d: %s", code, errOut)
 	}
 	if _, errOut, code := runCmd(t, "", "graph", "-o", filepath.Join(dir, "g.dot")); code != ExitOK {
 		t.Fatalf("graph: exit %d: %s", code, errOut)
 	}
-	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--chart", filepath.Join(dir, "c.dot")); code != ExitOK {
+	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", filepath.Join(dir, "c.dot")); code != ExitOK {
 		t.Fatalf("explain: exit %d: %s", code, errOut)
 	}
 	if got := dirNames(t, dir); strings.Join(got, " ") != "c.dot g.dot" {

@@ -89,7 +89,7 @@ func TestVerifyExtraOutputsMatchFormats(t *testing.T) {
 	if fail.Property != "a-never-in-time-wait" || fail.Status != report.StatusFail || fail.Line != 9 || fail.Trace == nil || len(fail.Trace.Steps) == 0 {
 		t.Errorf("the failing result: %+v", fail)
 	}
-	story, errOut, code := runCmd(t, "", "explain", files["json"], "--property", "a-never-in-time-wait")
+	story, errOut, code := runCmd(t, "", "explain", files["json"], "--property", "a-never-in-time-wait", "--files", demo)
 	if code != ExitOK || !strings.Contains(story, "Property a-never-in-time-wait is violated") || !strings.Contains(story, "RFC 9293") {
 		t.Errorf("explain of the report: exit %d: %s\n%s", code, errOut, story)
 	}
@@ -97,7 +97,7 @@ func TestVerifyExtraOutputsMatchFormats(t *testing.T) {
 	if code != ExitUsage || !strings.Contains(errOut, "choose one with --property: a-never-in-time-wait, b-reaches-close-wait, a-time-wait-b-closed") {
 		t.Errorf("explain of a report with three traces and no --property: exit %d: %s", code, errOut)
 	}
-	saved, _, code := runCmd(t, "", "explain", filepath.Join(dir, "traces", "a-never-in-time-wait.json"))
+	saved, _, code := runCmd(t, "", "explain", filepath.Join(dir, "traces", "a-never-in-time-wait.json"), "--files", demo)
 	if code != ExitOK || saved != story {
 		t.Errorf("the saved trace and the report's trace tell different stories")
 	}
@@ -276,7 +276,7 @@ func TestGraphTraceLive(t *testing.T) {
 	if _, errOut, code := runCmd(t, "", "verify", demo, "--save-traces", dir); code != ExitViolated {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	saved, _, _ := runCmd(t, "", "graph", "--kind", "trace", "--trace", filepath.Join(dir, "a-never-in-time-wait.json"))
+	saved, _, _ := runCmd(t, "", "graph", demo, "--kind", "trace", "--trace", filepath.Join(dir, "a-never-in-time-wait.json"))
 	if live != saved {
 		t.Error("a live trace and a saved one draw differently")
 	}
