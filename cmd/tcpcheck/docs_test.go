@@ -87,6 +87,16 @@ func consoleExamples(page string) []example {
 
 func runExample(t *testing.T, ex example) {
 	dir := t.TempDir()
+	// The examples name the repository's files from its top: docs/...
+	for _, top := range []string{"docs", "properties"} {
+		abs, err := filepath.Abs(filepath.Join("../..", top))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(abs, filepath.Join(dir, top)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	t.Chdir(dir)
 	code := 0
 	for _, c := range ex.commands {
