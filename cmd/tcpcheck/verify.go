@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"github.com/tcpcheck/tcpcheck/report"
+	"math"
+	"math/bits"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -224,21 +226,41 @@ func (f *verifyFlags) searchOptions() (checker.Options, error) {
 var byteSizeRE = regexp.MustCompile(`^\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?I?B?)\s*$`)
 
 // parseBytes parses a size such as "4096", "512MiB", "2GB" or "1.5G".
-// Units are binary (1K = 1024) whichever way they are written.
+// Units are binary (1K = 1024) whichever way they are written. A size of
+// more than math.MaxInt64 bytes is an overflow, said as such.
 func parseBytes(s string) (int64, error) {
 	m := byteSizeRE.FindStringSubmatch(strings.ToUpper(s))
 	if m == nil {
 		return 0, fmt.Errorf("%q is not a size: expected bytes, or a number with K, M, G or T (such as 512MiB or 4G)", s)
 	}
-	v, err := strconv.ParseFloat(m[1], 64)
-	if err != nil {
-		return 0, err
-	}
-	mult := float64(1)
+	mult := uint64(1)
 	if unit := strings.TrimSuffix(strings.TrimSuffix(m[2], "B"), "I"); unit != "" {
-		mult = float64(int64(1) << (10 * (strings.Index("KMGT", unit) + 1)))
+		mult = uint64(1) << (10 * (strings.Index("KMGT", unit) + 1))
 	}
-	n := int64(v * mult)
+	tooLarge := fmt.Errorf("%q is too large: the largest size accepted is %d bytes (8 EiB less one byte)", s, int64(math.MaxInt64))
+	var n int64
+	if !strings.Contains(m[1], ".") {
+		// Whole numbers are exact, up to the last byte.
+		v, err := strconv.ParseUint(m[1], 10, 64)
+		if err != nil {
+			return 0, tooLarge // the expression admits digits only
+		}
+		hi, lo := bits.Mul64(v, mult)
+		if hi != 0 || lo > math.MaxInt64 {
+			return 0, tooLarge
+		}
+		n = int64(lo)
+	} else {
+		v, err := strconv.ParseFloat(m[1], 64)
+		if err != nil {
+			return 0, tooLarge // ParseFloat fails only out of range here
+		}
+		f := v * float64(mult)
+		if f >= math.MaxInt64 { // 2^63 as a float64: one past the largest
+			return 0, tooLarge
+		}
+		n = int64(f)
+	}
 	if n <= 0 {
 		return 0, fmt.Errorf("%q is not a positive size", s)
 	}
