@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"github.com/tcpcheck/tcpcheck/report"
+	"io"
 	"math"
 	"math/bits"
+	"os"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -73,6 +77,13 @@ directory that exists and takes new files, and no two outputs may name the
 same file. They are written all or none: each goes into a temporary file
 first, and only when every one is written are they renamed into place, so a
 run that cannot write one output leaves no file claiming its result.
+
+Interrupting verify (Ctrl-C, SIGINT, or SIGTERM) stops the search as a
+bound does: every property not yet decided is inconclusive, "search
+interrupted", every requested output (-o, --json, --junit, --sarif,
+--save-traces) is written, and the exit code is 3 (or 1 if a property
+already failed, or an error's code). A second signal exits at once,
+writing nothing, with code 130 after SIGINT and 143 after SIGTERM.
 
 --save-traces DIR saves each counterexample (or witness) as DIR/NAME.json,
 NAME being the property's name with any character other than a letter, digit,
@@ -167,6 +178,9 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 	if e.stderrTTY && !f.noProgress {
 		opt.Progress = progressPrinter(e)
 	}
+	stop, release := onSignals(e.stderr)
+	defer release()
+	opt.Stop = stop
 	results, err := s.Run(properties.RunOptions{Search: opt, Variant: f.variant, Model: f.model, Properties: f.properties, Mutants: f.mutants})
 	if err != nil {
 		return usageErr(err)
@@ -190,6 +204,40 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 	}
 	e.code = rep.ExitCode
 	return nil
+}
+
+// onSignals makes SIGINT and SIGTERM stop the search: the first closes
+// the returned channel (checker.Options.Stop), so that the search ends
+// inconclusive and the report is written; a second exits at once with
+// 128 plus the signal's number, 130 for SIGINT and 143 for SIGTERM, as a
+// shell reports a process the signal killed. release undoes it.
+func onSignals(stderr io.Writer) (stop <-chan struct{}, release func()) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	stopped, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		var sig os.Signal
+		select {
+		case sig = <-sigs:
+		case <-done:
+			return
+		}
+		fmt.Fprintf(stderr, "\ntcpcheck: %s: stopping the search and writing the report; a second signal exits at once\n", sig)
+		close(stopped)
+		select {
+		case sig = <-sigs:
+			code := 130
+			if s, ok := sig.(syscall.Signal); ok {
+				code = 128 + int(s)
+			}
+			os.Exit(code)
+		case <-done:
+		}
+	}()
+	return stopped, func() {
+		signal.Stop(sigs)
+		close(done)
+	}
 }
 
 // searchOptions turns the bound and strategy flags into checker options.
