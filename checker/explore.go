@@ -164,7 +164,7 @@ func (s *searchEnd) complete() bool { return s.why == exhausted && s.bound == no
 
 func newExplorer(m *Model, props []Property, opt Options) *explorer {
 	mc := newMachine(m)
-	e := &explorer{m: m, props: props, opt: opt, st: newStore(mc.codec.words, opt.Fingerprint), coverage: make(Coverage, m.Table.NumRows())}
+	e := &explorer{m: m, props: props, opt: opt, st: newStore(mc.codec.words, opt.Fingerprint, opt.MaxMemory), coverage: make(Coverage, m.Table.NumRows())}
 	e.wk = worker{mc: mc}
 	e.wk.emit = e.add
 	e.out = make([]Outcome, len(props))
@@ -380,6 +380,13 @@ func (e *explorer) retire(b *batch) bool {
 			if e.opt.Strategy == DFS {
 				e.frontier.stack = append(e.frontier.stack, stackEntry{uint32(idx), uint32(b.depth + 1)})
 			}
+		}
+		if e.st.full {
+			// The store would pass the memory bound to hold more
+			// states: the search ends here, inconclusive.
+			e.end.bound = boundMemory
+			e.end.stop(bounded)
+			break
 		}
 	}
 	for _, d := range b.decided {

@@ -388,3 +388,27 @@ func TestStopInterrupts(t *testing.T) {
 	require.Equal(t, Inconclusive, r.Outcomes[0].Verdict)
 	require.Equal(t, "interrupted", r.Stats.Bound)
 }
+
+// TestMemoryBoundHolds checks that the memory bound holds to the byte of
+// the store's accounting, growths of the visited set included (the old
+// and the new table are held together while it grows), and that it is
+// not stopped far below the bound. Fingerprint mode used to account for
+// neither its table's growth nor the states it had released but kept.
+func TestMemoryBoundHolds(t *testing.T) {
+	const bound = 48 << 20
+	for _, fp := range []bool{false, true} {
+		e := newExplorer(ptr(Reference()), nil, Options{MaxMemory: bound, Fingerprint: fp})
+		e.run()
+		st := e.st
+		require.Equal(t, boundMemory, e.end.bound, "fingerprint %v", fp)
+		require.LessOrEqual(t, st.peak, int64(bound), "fingerprint %v: peak %d", fp, st.peak)
+		require.LessOrEqual(t, st.bytes(), int64(bound))
+		// Stopped before a growth that would pass the bound, not long
+		// before: the table is at least an eighth of the bound.
+		require.Greater(t, st.peak, int64(bound/2), "fingerprint %v: peak %d", fp, st.peak)
+		t.Logf("fingerprint %v: %d states, peak %.1f MiB, held %.1f MiB", fp, st.n, float64(st.peak)/(1<<20), float64(st.bytes())/(1<<20))
+		st.free()
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
