@@ -278,6 +278,9 @@ func (s *store) append(k *[maxWords]uint64, parent uint32, choice uint8) int {
 		}
 		s.parents = append(s.parents, make([]uint32, chunkSize))
 		s.choices = append(s.choices, make([]uint8, chunkSize))
+		// bytes walks the chunks: it is read here, once a chunk, and
+		// not for every state.
+		s.peak = max(s.peak, s.bytes())
 		if s.limit > 0 && s.bytes()+s.chunkBytes() > s.limit {
 			// No room for the next chunk: the search stops now, while
 			// this one holds the states of the batch being inserted.
@@ -302,7 +305,6 @@ func (s *store) append(k *[maxWords]uint64, parent uint32, choice uint8) int {
 			s.grow()
 		}
 	}
-	s.peak = max(s.peak, s.bytes())
 	return idx
 }
 
