@@ -45,6 +45,13 @@ type Options struct {
 	MaxTime     time.Duration
 	// MaxMemory bounds the bytes the visited set may hold.
 	MaxMemory int64
+	// Stop, when it is closed, stops the search as a bound would: every
+	// property not yet decided is Inconclusive, and Stats.Bound is
+	// "interrupted". It is checked as often as the time bound, which is
+	// adaptive: about every 20 milliseconds of search, or every fiftieth
+	// of MaxTime if that is shorter, and after every state when expanding
+	// one takes longer. A nil channel never stops the search.
+	Stop <-chan struct{}
 	// Progress, if set, is called about every ProgressEvery during the
 	// search, and once at the end.
 	Progress      func(Progress)
@@ -87,9 +94,9 @@ type Stats struct {
 	// hash collision hid a state: Distinct^2 / 2^65.
 	OmissionBound float64
 	// Bound names the search bound that cut the search short ("states",
-	// "depth", "time", "memory", or "epochs": an endpoint would have
-	// selected more ISNs than the state encoding holds, MaxEpochs), or is
-	// empty for a complete search.
+	// "depth", "time", "memory", "interrupted": Options.Stop was closed, or
+	// "epochs": an endpoint would have selected more ISNs than the state
+	// encoding holds, MaxEpochs), or is empty for a complete search.
 	Bound string
 }
 
@@ -192,8 +199,11 @@ func (e *explorer) report() *Report {
 
 // cutShort says which bound cut the search short.
 func (e *explorer) cutShort() string {
-	if e.end.bound == boundEpochs {
+	switch e.end.bound {
+	case boundEpochs:
 		return fmt.Sprintf("search cut short by the epochs bound: an endpoint's ISN clock would pass epoch %d, the last the state encoding holds (%d states explored)", MaxEpochs-1, e.st.n)
+	case boundInterrupted:
+		return fmt.Sprintf("search interrupted after %d states", e.st.n)
 	}
 	return fmt.Sprintf("search cut short by the %s bound after %d states", e.end.bound, e.st.n)
 }

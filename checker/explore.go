@@ -45,6 +45,9 @@ type explorer struct {
 	generated, transitions, depth int
 	queue, capacityBlocked        int
 	start, lastProgress           time.Time
+	// clock says when the time bound, Options.Stop and progress are
+	// next checked.
+	clock boundClock
 	// found is retire's scratch: a new state, decoded for checkState.
 	found World
 	end   searchEnd
@@ -105,7 +108,8 @@ const (
 	// decided: every safety property is decided and nothing needs the
 	// rest of the state space.
 	decided
-	// bounded: the states, time or memory bound was reached.
+	// bounded: the states, time or memory bound was reached, or the
+	// search was interrupted.
 	bounded
 	// failed: the model cannot be explored (searchEnd.err says why).
 	failed
@@ -122,16 +126,14 @@ const (
 	boundTime
 	boundMemory
 	boundEpochs
+	// boundInterrupted: Options.Stop was closed.
+	boundInterrupted
 )
 
-var boundNames = [...]string{"", "states", "depth", "time", "memory", "epochs"}
+var boundNames = [...]string{"", "states", "depth", "time", "memory", "epochs", "interrupted"}
 
 // String is the bound's name in Stats.Bound, empty for noBound.
 func (b searchBound) String() string { return boundNames[b] }
-
-// cutsTransitions reports whether the bound cuts transitions rather than
-// the search: the rest of the state space is still explored.
-func (b searchBound) cutsTransitions() bool { return b == boundDepth || b == boundEpochs }
 
 // searchEnd is how a search ended: why it stopped, and the bound, if any,
 // that cut it short or cut transitions from it.
@@ -162,7 +164,7 @@ func (s *searchEnd) complete() bool { return s.why == exhausted && s.bound == no
 
 func newExplorer(m *Model, props []Property, opt Options) *explorer {
 	mc := newMachine(m)
-	e := &explorer{m: m, props: props, opt: opt, st: newStore(mc.codec.words, opt.Fingerprint), coverage: make(Coverage, m.Table.NumRows())}
+	e := &explorer{m: m, props: props, opt: opt, st: newStore(mc.codec.words, opt.Fingerprint, opt.MaxMemory), coverage: make(Coverage, m.Table.NumRows())}
 	e.wk = worker{mc: mc}
 	e.wk.emit = e.add
 	e.out = make([]Outcome, len(props))
@@ -209,7 +211,14 @@ func (e *explorer) run() {
 			e.end.bound = boundDepth
 			continue
 		}
+		// The states and memory bounds are checked on a fixed schedule,
+		// so that where they stop the search does not depend on timing;
+		// the clock (the time bound, Options.Stop and progress) on an
+		// adaptive one.
 		if iter&1023 == 0 && e.overBound() {
+			break
+		}
+		if e.clock.due() && e.overClock() {
 			break
 		}
 		b := pl.get()
@@ -229,6 +238,7 @@ func (e *explorer) run() {
 func (e *explorer) begin() {
 	e.start = time.Now()
 	e.lastProgress = e.start
+	e.clock = newBoundClock(e.start, e.opt.MaxTime)
 	var key [maxWords]uint64
 	w0 := e.wk.mc.initial()
 	e.wk.mc.codec.encode(&w0, &key)
@@ -356,10 +366,27 @@ func (e *explorer) retire(b *batch) bool {
 			if e.statePreds {
 				e.wk.mc.codec.decode(&p.key, &e.found)
 				e.checkState(idx, &e.found)
+				// A state property may be expensive (a formula of many
+				// terms), and a batch holds many new states: the time
+				// bound counts each evaluation as a unit of work.
+				if e.end.why == running && e.clock.due() {
+					if bd := e.timeOrStop(); bd != noBound {
+						e.end.bound = bd
+						e.end.stop(bounded)
+						break
+					}
+				}
 			}
 			if e.opt.Strategy == DFS {
 				e.frontier.stack = append(e.frontier.stack, stackEntry{uint32(idx), uint32(b.depth + 1)})
 			}
+		}
+		if e.st.full {
+			// The store would pass the memory bound to hold more
+			// states: the search ends here, inconclusive.
+			e.end.bound = boundMemory
+			e.end.stop(bounded)
+			break
 		}
 	}
 	for _, d := range b.decided {
@@ -384,26 +411,108 @@ func (e *explorer) decide(i int, tr *Trace) {
 	}
 }
 
-// overBound checks the bounds on states, time and memory, and reports
-// progress when it is due. It reports whether a bound ends the search.
+// overBound checks the bounds on states and memory. It reports whether
+// one ends the search.
 func (e *explorer) overBound() bool {
-	e.queue = e.frontier.size(e.opt.Strategy, e.st.n)
 	switch {
 	case e.opt.MaxStates > 0 && e.st.n >= e.opt.MaxStates:
 		e.end.bound = boundStates
-	case e.opt.MaxTime > 0 && time.Since(e.start) >= e.opt.MaxTime:
-		e.end.bound = boundTime
 	case e.opt.MaxMemory > 0 && e.st.bytes() >= e.opt.MaxMemory:
 		e.end.bound = boundMemory
-	}
-	if e.opt.Progress != nil && time.Since(e.lastProgress) >= e.progressEvery() {
-		e.progress(false)
-	}
-	if e.end.bound == noBound || e.end.bound.cutsTransitions() {
+	default:
 		return false
 	}
 	e.end.stop(bounded)
 	return true
+}
+
+// overClock checks the time bound and whether the search was
+// interrupted, and reports progress when it is due. It reports whether
+// the search ends.
+func (e *explorer) overClock() bool {
+	e.queue = e.frontier.size(e.opt.Strategy, e.st.n)
+	bd := e.timeOrStop()
+	if e.opt.Progress != nil && e.clock.last.Sub(e.lastProgress) >= e.progressEvery() {
+		e.progress(false)
+	}
+	if bd == noBound {
+		return false
+	}
+	e.end.bound = bd
+	e.end.stop(bounded)
+	return true
+}
+
+// stopped reports whether Options.Stop is closed.
+func (e *explorer) stopped() bool {
+	select {
+	case <-e.opt.Stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// timeOrStop reports the bound, time or interrupted, that ends work after
+// the search (building the liveness graph), or noBound.
+func (e *explorer) timeOrStop() searchBound {
+	now := time.Now()
+	e.clock.checked(now)
+	switch {
+	case e.stopped():
+		return boundInterrupted
+	case e.opt.MaxTime > 0 && now.Sub(e.start) >= e.opt.MaxTime:
+		return boundTime
+	}
+	return noBound
+}
+
+// boundClock decides how many states pass between two checks of the
+// clock, so that the time bound and Options.Stop are seen about every
+// period of search, whatever a state costs: reading the clock after
+// every state would slow a search of cheap states, and reading it after
+// every 1024 let a search of expensive ones (a property of 200,000 terms)
+// overrun a one-second bound by half a minute. After each check the
+// interval doubles while checks come in under half a period, and shrinks
+// in proportion when one took longer than a period, down to every state.
+type boundClock struct {
+	every, until int
+	last         time.Time
+	period       time.Duration
+}
+
+// maxCheckEvery caps the interval: at about a microsecond a state, 1024
+// states are a millisecond, and reading the clock costs some tens of
+// nanoseconds.
+const maxCheckEvery = 1024
+
+func newBoundClock(start time.Time, maxTime time.Duration) boundClock {
+	period := 20 * time.Millisecond
+	if maxTime > 0 {
+		period = min(period, maxTime/50)
+	}
+	// until is 0: the first state is checked, and the interval starts at
+	// one state and doubles from there.
+	return boundClock{every: 1, last: start, period: max(period, time.Microsecond)}
+}
+
+// due counts a state and reports whether the bounds are to be checked.
+func (c *boundClock) due() bool {
+	c.until--
+	return c.until < 0
+}
+
+// checked adapts the interval to the time since the last check, now.
+func (c *boundClock) checked(now time.Time) {
+	took := now.Sub(c.last)
+	switch {
+	case took > c.period:
+		c.every = max(1, int(int64(c.every)*int64(c.period)/int64(took)))
+	case took < c.period/2 && c.every < maxCheckEvery:
+		c.every *= 2
+	}
+	c.last = now
+	c.until = c.every - 1
 }
 
 func (e *explorer) progressEvery() time.Duration {

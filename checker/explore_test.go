@@ -2,6 +2,7 @@ package checker
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -315,3 +316,99 @@ func TestPipelineChangesNothing(t *testing.T) {
 		}
 	}
 }
+
+// testModel returns the test model named name.
+func testModel(name string) Model {
+	for _, m := range testModels() {
+		if m.Name == name {
+			return m
+		}
+	}
+	panic("no test model " + name)
+}
+
+// slowInvariant holds everywhere and takes a millisecond a state, as a
+// formula of hundreds of thousands of terms does.
+var slowInvariant = Property{Name: "slow", Kind: Invariant, Pred: func(*World) bool {
+	time.Sleep(time.Millisecond)
+	return true
+}}
+
+// TestTimeBoundHoldsWhenStatesAreSlow checks that the time bound is
+// accurate to 10% when each state costs a millisecond: the clock used to
+// be read every 1024 expansions, which here took seconds.
+func TestTimeBoundHoldsWhenStatesAreSlow(t *testing.T) {
+	const bound = 500 * time.Millisecond
+	for _, strategy := range []Strategy{BFS, DFS} {
+		r, err := Check(Reference(), []Property{slowInvariant}, Options{MaxTime: bound, Strategy: strategy})
+		require.NoError(t, err)
+		require.Equal(t, "time", r.Stats.Bound, strategy.String())
+		require.Equal(t, Inconclusive, r.Outcomes[0].Verdict)
+		require.GreaterOrEqual(t, r.Stats.Elapsed, bound)
+		require.LessOrEqual(t, r.Stats.Elapsed, bound+bound/10, "%s: the search ran %s with a bound of %s", strategy, r.Stats.Elapsed, bound)
+	}
+}
+
+// TestStopInterrupts checks Options.Stop: closed before the search, it
+// stops at the initial state; closed during it, at the next check; either
+// way every undecided property is inconclusive, "interrupted".
+func TestStopInterrupts(t *testing.T) {
+	inv := Property{Name: "true", Kind: Invariant, Pred: func(*World) bool { return true }}
+	closed := make(chan struct{})
+	close(closed)
+	r, err := Check(testModel("reorder-loss"), []Property{inv}, Options{Stop: closed})
+	require.NoError(t, err)
+	require.Equal(t, "interrupted", r.Stats.Bound)
+	require.Equal(t, 1, r.Stats.Distinct)
+	require.Equal(t, Inconclusive, r.Outcomes[0].Verdict)
+	require.Contains(t, r.Outcomes[0].Message, "search interrupted after 1 states")
+
+	// Closed from the progress callback once the search is under way: it
+	// stops soon after, long before the 215 million states of the model.
+	stop := make(chan struct{})
+	once := false
+	opt := Options{Stop: stop, ProgressEvery: time.Nanosecond, Progress: func(p Progress) {
+		if p.Distinct >= 10_000 && !once {
+			once = true
+			close(stop)
+		}
+	}}
+	r, err = Check(Reference(), []Property{inv}, opt)
+	require.NoError(t, err)
+	require.Equal(t, "interrupted", r.Stats.Bound)
+	require.Equal(t, Inconclusive, r.Outcomes[0].Verdict)
+	require.GreaterOrEqual(t, r.Stats.Distinct, 10_000)
+	require.Less(t, r.Stats.Distinct, 1_000_000)
+
+	// A liveness property is inconclusive too, never decided on a part
+	// of the graph.
+	ev := Property{Name: "ev", Kind: Eventually, Pred: func(*World) bool { return true }}
+	r, err = Check(testModel("reorder-loss"), []Property{ev}, Options{Stop: closed})
+	require.NoError(t, err)
+	require.Equal(t, Inconclusive, r.Outcomes[0].Verdict)
+	require.Equal(t, "interrupted", r.Stats.Bound)
+}
+
+// TestMemoryBoundHolds checks that the memory bound holds to the byte of
+// the store's accounting, growths of the visited set included (the old
+// and the new table are held together while it grows), and that it is
+// not stopped far below the bound. Fingerprint mode used to account for
+// neither its table's growth nor the states it had released but kept.
+func TestMemoryBoundHolds(t *testing.T) {
+	const bound = 48 << 20
+	for _, fp := range []bool{false, true} {
+		e := newExplorer(ptr(Reference()), nil, Options{MaxMemory: bound, Fingerprint: fp})
+		e.run()
+		st := e.st
+		require.Equal(t, boundMemory, e.end.bound, "fingerprint %v", fp)
+		require.LessOrEqual(t, st.peak, int64(bound), "fingerprint %v: peak %d", fp, st.peak)
+		require.LessOrEqual(t, st.bytes(), int64(bound))
+		// Stopped before a growth that would pass the bound, not long
+		// before: the table is at least an eighth of the bound.
+		require.Greater(t, st.peak, int64(bound/2), "fingerprint %v: peak %d", fp, st.peak)
+		t.Logf("fingerprint %v: %d states, peak %.1f MiB, held %.1f MiB", fp, st.n, float64(st.peak)/(1<<20), float64(st.bytes())/(1<<20))
+		st.free()
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

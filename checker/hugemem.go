@@ -66,3 +66,13 @@ func table32(n int) ([]uint32, []byte) {
 	}
 	return make([]uint32, n), nil
 }
+
+// table64 is table32 for a table of 64-bit slots.
+func table64(n int) ([]uint64, []byte) {
+	if n*8 >= hugeMin {
+		if b := mapHuge(n * 8); b != nil {
+			return bytesToWords(b), b
+		}
+	}
+	return make([]uint64, n), nil
+}

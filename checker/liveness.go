@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"time"
 )
 
 // livenessIndex is a liveness property's place among the properties.
@@ -72,7 +71,11 @@ func checkLiveness(e *explorer, rep *Report) error {
 		return err
 	}
 	if bound != noBound {
-		inconclusive(fmt.Sprintf("the liveness check was cut short by the %s bound after the search of %d states", bound, e.st.n))
+		what := fmt.Sprintf("cut short by the %s bound", bound)
+		if bound == boundInterrupted {
+			what = "interrupted"
+		}
+		inconclusive(fmt.Sprintf("the liveness check was %s after the search of %d states", what, e.st.n))
 		return nil
 	}
 	for _, li := range live {
@@ -139,8 +142,10 @@ func buildLivenessGraph(e *explorer, preds []func(*World) bool) (g *lgraph, pred
 		g.en[i] |= l
 	}
 	for i = 0; i < n; i++ {
-		if i&4095 == 0 && e.opt.MaxTime > 0 && time.Since(e.start) >= e.opt.MaxTime {
-			return nil, nil, boundTime, nil
+		if e.clock.due() {
+			if b := e.timeOrStop(); b != noBound {
+				return nil, nil, b, nil
+			}
 		}
 		e.st.key(i, &key)
 		e.wk.mc.codec.decode(&key, &w)

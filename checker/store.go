@@ -52,6 +52,18 @@ type store struct {
 	// behind slots, if it is not on the Go heap.
 	mem     arena
 	slotMap []byte
+	// fingerprint mode: chunkMaps are the mappings behind the chunks,
+	// unmapped as the chunks are released; fpMap is the one behind fps.
+	chunkMaps [][]byte
+	fpMap     []byte
+	// limit, if positive, is the most bytes the store may hold, counting
+	// a growing table's old and new slots together: a growth or a new
+	// chunk that would pass it is not made, and full is set instead, for
+	// the search to stop with the memory bound. peak is the most bytes
+	// the store held, growths included.
+	limit int64
+	full  bool
+	peak  int64
 }
 
 // free returns the store's mapped memory; the store is unusable after.
@@ -61,11 +73,21 @@ func (s *store) free() {
 		unmapHuge(s.slotMap)
 		s.slotMap = nil
 	}
+	for _, m := range s.chunkMaps {
+		if m != nil {
+			unmapHuge(m)
+		}
+	}
+	if s.fpMap != nil {
+		unmapHuge(s.fpMap)
+		s.fpMap = nil
+	}
+	s.chunkMaps, s.fps = nil, nil
 	s.chunks, s.slots = nil, nil
 }
 
-func newStore(words int, fingerprint bool) *store {
-	s := &store{words: words, fingerprint: fingerprint}
+func newStore(words int, fingerprint bool, limit int64) *store {
+	s := &store{words: words, fingerprint: fingerprint, limit: limit}
 	const initial = 1 << 10
 	if fingerprint {
 		s.fps = make([]uint64, initial)
@@ -242,9 +264,28 @@ func (s *store) lookup(k *[maxWords]uint64) (int, bool) {
 func (s *store) append(k *[maxWords]uint64, parent uint32, choice uint8) int {
 	idx := s.n
 	if idx&chunkMask == 0 {
-		s.chunks = append(s.chunks, s.mem.words(chunkSize*s.words))
+		if s.fingerprint {
+			// Chunks of their own, so that release returns them.
+			m := mapHuge(chunkSize * s.words * 8)
+			s.chunkMaps = append(s.chunkMaps, m)
+			if m != nil {
+				s.chunks = append(s.chunks, bytesToWords(m))
+			} else {
+				s.chunks = append(s.chunks, make([]uint64, chunkSize*s.words))
+			}
+		} else {
+			s.chunks = append(s.chunks, s.mem.words(chunkSize*s.words))
+		}
 		s.parents = append(s.parents, make([]uint32, chunkSize))
 		s.choices = append(s.choices, make([]uint8, chunkSize))
+		// bytes walks the chunks: it is read here, once a chunk, and
+		// not for every state.
+		s.peak = max(s.peak, s.bytes())
+		if s.limit > 0 && s.bytes()+s.chunkBytes() > s.limit {
+			// No room for the next chunk: the search stops now, while
+			// this one holds the states of the batch being inserted.
+			s.full = true
+		}
 	}
 	c := s.chunks[idx>>chunkShift]
 	off := (idx & chunkMask) * s.words
@@ -254,18 +295,40 @@ func (s *store) append(k *[maxWords]uint64, parent uint32, choice uint8) int {
 	s.parents[idx>>chunkShift][idx&chunkMask] = parent
 	s.choices[idx>>chunkShift][idx&chunkMask] = choice
 	s.n++
-	if uint64(s.n)*4 > (s.mask+1)*3 {
-		s.grow()
+	if uint64(s.n)*4 > (s.mask+1)*3 && !s.full {
+		// While the table grows, the old slots and the new are held
+		// together.
+		if s.limit > 0 && s.bytes()+s.tableBytes()*2 > s.limit {
+			s.full = true
+		} else {
+			s.peak = max(s.peak, s.bytes()+s.tableBytes()*2)
+			s.grow()
+		}
 	}
 	return idx
+}
+
+// tableBytes is the size of the visited set's table.
+func (s *store) tableBytes() int64 {
+	return int64(cap(s.slots))*4 + int64(cap(s.fps))*8
+}
+
+// chunkBytes is the size of a new chunk of states with their parents.
+func (s *store) chunkBytes() int64 {
+	return int64(chunkSize) * (int64(s.words)*8 + 5)
 }
 
 func (s *store) grow() {
 	size := (s.mask + 1) * 2
 	s.mask = size - 1
 	if s.fingerprint {
-		old := s.fps
-		s.fps = make([]uint64, size)
+		old, oldMap := s.fps, s.fpMap
+		s.fps, s.fpMap = table64(int(size))
+		defer func() {
+			if oldMap != nil {
+				unmapHuge(oldMap)
+			}
+		}()
 		for _, fp := range old {
 			if fp != 0 {
 				i := fp & s.mask
@@ -318,6 +381,10 @@ func (s *store) parent(i int) (uint32, uint8) {
 func (s *store) release(i int) {
 	for ; s.released < i>>chunkShift; s.released++ {
 		s.chunks[s.released] = nil
+		if m := s.chunkMaps[s.released]; m != nil {
+			unmapHuge(m)
+			s.chunkMaps[s.released] = nil
+		}
 	}
 }
 

@@ -284,7 +284,11 @@ func coverageOutcome(name string, cov *Coverage, t *spec.Table, rep *checker.Rep
 		o.Message = fmt.Sprintf("all %d fire in the %d reachable states", n, rep.Stats.Distinct)
 	case rep.Stats.Bound != "":
 		o.Verdict = checker.Inconclusive
-		o.Message = fmt.Sprintf("search cut short by the %s bound; not yet seen to fire: %s", rep.Stats.Bound, strings.Join(missing, ", "))
+		cut := fmt.Sprintf("search cut short by the %s bound", rep.Stats.Bound)
+		if rep.Stats.Bound == "interrupted" {
+			cut = "search interrupted"
+		}
+		o.Message = fmt.Sprintf("%s; not yet seen to fire: %s", cut, strings.Join(missing, ", "))
 	default:
 		o.Verdict = checker.Violated
 		o.Message = fmt.Sprintf("%d of %d never fire in the %d reachable states: %s", len(missing), n, rep.Stats.Distinct, strings.Join(missing, ", "))

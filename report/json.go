@@ -34,6 +34,8 @@ type jsonSummary struct {
 	Errors       int `json:"errors"`
 	// ExitCode is the exit code of the run (see tcpcheck --help).
 	ExitCode int `json:"exit_code"`
+	// Interrupted is present, true, when a signal interrupted a search.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 type jsonResult struct {
@@ -64,7 +66,7 @@ func toJSONReport(rep *Report) jsonReport {
 		Schema:  Schema,
 		Tool:    jsonTool{Name: "tcpcheck", Version: rep.Tool},
 		Variant: rep.Variant,
-		Summary: jsonSummary{Properties: len(rep.Results), Pass: rep.Pass, Fail: rep.Fail, Inconclusive: rep.Inconclusive, Errors: rep.Errors, ExitCode: rep.ExitCode},
+		Summary: jsonSummary{Properties: len(rep.Results), Pass: rep.Pass, Fail: rep.Fail, Inconclusive: rep.Inconclusive, Errors: rep.Errors, ExitCode: rep.ExitCode, Interrupted: rep.Interrupted},
 		Results: []jsonResult{},
 		Stats:   rep.Stats,
 	}

@@ -96,6 +96,9 @@ type Report struct {
 	Pass, Fail, Inconclusive, Errors int
 	// ExitCode is the exit code the results call for.
 	ExitCode int
+	// Interrupted is set when a search of the run was interrupted (a
+	// signal closed checker.Options.Stop) before it was decided.
+	Interrupted bool
 	// Tool is the version of the tool that made the report, which the JSON
 	// and SARIF outputs carry; the caller sets it.
 	Tool string
@@ -176,6 +179,7 @@ func Build(s *properties.Suite, results []properties.Result, variant string, sta
 			}
 		}
 		rep.Results = append(rep.Results, pr)
+		rep.Interrupted = rep.Interrupted || interrupted(r)
 		if stats && r.Report != nil && !containsReport(seen, r.Report) {
 			seen = append(seen, r.Report)
 			st := r.Report.Stats
@@ -207,4 +211,14 @@ func containsReport(list []*checker.Report, r *checker.Report) bool {
 		}
 	}
 	return false
+}
+
+// interrupted reports whether a search behind result r was interrupted.
+func interrupted(r *properties.Result) bool {
+	const bound = "interrupted" // checker.Stats.Bound
+	if r.Report != nil && r.Report.Stats.Bound == bound {
+		return true
+	}
+	n := r.Necessity
+	return n != nil && n.Mutant != nil && n.Mutant.Stats.Bound == bound
 }

@@ -132,6 +132,12 @@ func where(r *Result) string {
 func summaryLine(rep *Report, p painter) string {
 	n := len(rep.Results)
 	counts := fmt.Sprintf("%s: %d pass, %d fail, %d inconclusive, %d error", plural(n, "property", "properties"), rep.Pass, rep.Fail, rep.Inconclusive, rep.Errors)
+	// An interrupted run says so first: that is why its properties were
+	// not decided, and no bound needs raising.
+	interrupted := ""
+	if rep.Interrupted {
+		interrupted = fmt.Sprintf(" The run was interrupted (SIGINT or SIGTERM) before %s decided.", plural(rep.Inconclusive, "property was", "properties were"))
+	}
 	switch rep.ExitCode {
 	case ExitOK:
 		if n == 0 {
@@ -139,12 +145,16 @@ func summaryLine(rep *Report, p painter) string {
 		}
 		return p.paint(ansiGreen, fmt.Sprintf("Verified: %s, every one with its expected verdict.", plural(n, "property", "properties")))
 	case ExitViolated:
-		return p.paint(ansiBold+ansiRed, fmt.Sprintf("%s did not have the expected verdict", plural(rep.Fail, "property", "properties"))) + " (" + counts + ")."
+		return p.paint(ansiBold+ansiRed, fmt.Sprintf("%s did not have the expected verdict", plural(rep.Fail, "property", "properties"))) + " (" + counts + ")." + interrupted
 	case ExitInconclusive:
+		if rep.Interrupted {
+			return p.paint(ansiBold+ansiYellow, fmt.Sprintf("Interrupted: %s not decided, so nothing is verified about them", plural(rep.Inconclusive, "property was", "properties were"))) +
+				" (" + counts + "). A signal (SIGINT or SIGTERM) stopped the search; run again to the end, or with --max-time, to decide them."
+		}
 		return p.paint(ansiBold+ansiYellow, fmt.Sprintf("Inconclusive: %s not decided, so nothing is verified about them", plural(rep.Inconclusive, "property was", "properties were"))) +
 			" (" + counts + "). Each says why: a search bound (raise --max-states, --max-depth, --max-time or --max-memory) or, for liveness, --fingerprint (check without it)."
 	}
-	return p.paint(ansiBold+ansiRed, fmt.Sprintf("%s could not be checked", plural(rep.Errors, "property", "properties"))) + " (" + counts + ")."
+	return p.paint(ansiBold+ansiRed, fmt.Sprintf("%s could not be checked", plural(rep.Errors, "property", "properties"))) + " (" + counts + ")." + interrupted
 }
 
 // byteSize renders a byte count in binary units.

@@ -25,9 +25,11 @@ const exitCodesHelp = `Exit codes:
   1  a property is violated (or does not have its expected verdict)
   2  usage or input error: a bad flag, file, property or model
   3  inconclusive: a property was not decided, because a search bound
-     (states, depth, time, memory) was hit or a liveness property was
-     checked with --fingerprint; nothing was verified about it
-  4  internal error in tcpcheck`
+     (states, depth, time, memory) was hit, the run was interrupted
+     (SIGINT or SIGTERM), or a liveness property was checked with
+     --fingerprint; nothing was verified about it
+  4  internal error in tcpcheck
+  130, 143  a second SIGINT (130) or SIGTERM (143) ended the run at once`
 
 // codeError is an error with the exit code it calls for.
 type codeError struct {

@@ -5,10 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"github.com/tcpcheck/tcpcheck/report"
+	"io"
+	"math"
+	"math/bits"
+	"os"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -71,6 +77,13 @@ directory that exists and takes new files, and no two outputs may name the
 same file. They are written all or none: each goes into a temporary file
 first, and only when every one is written are they renamed into place, so a
 run that cannot write one output leaves no file claiming its result.
+
+Interrupting verify (Ctrl-C, SIGINT, or SIGTERM) stops the search as a
+bound does: every property not yet decided is inconclusive, "search
+interrupted", every requested output (-o, --json, --junit, --sarif,
+--save-traces) is written, and the exit code is 3 (or 1 if a property
+already failed, or an error's code). A second signal exits at once,
+writing nothing, with code 130 after SIGINT and 143 after SIGTERM.
 
 --save-traces DIR saves each counterexample (or witness) as DIR/NAME.json,
 NAME being the property's name with any character other than a letter, digit,
@@ -165,6 +178,9 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 	if e.stderrTTY && !f.noProgress {
 		opt.Progress = progressPrinter(e)
 	}
+	stop, release := onSignals(e.stderr)
+	defer release()
+	opt.Stop = stop
 	results, err := s.Run(properties.RunOptions{Search: opt, Variant: f.variant, Model: f.model, Properties: f.properties, Mutants: f.mutants})
 	if err != nil {
 		return usageErr(err)
@@ -188,6 +204,40 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 	}
 	e.code = rep.ExitCode
 	return nil
+}
+
+// onSignals makes SIGINT and SIGTERM stop the search: the first closes
+// the returned channel (checker.Options.Stop), so that the search ends
+// inconclusive and the report is written; a second exits at once with
+// 128 plus the signal's number, 130 for SIGINT and 143 for SIGTERM, as a
+// shell reports a process the signal killed. release undoes it.
+func onSignals(stderr io.Writer) (stop <-chan struct{}, release func()) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	stopped, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		var sig os.Signal
+		select {
+		case sig = <-sigs:
+		case <-done:
+			return
+		}
+		fmt.Fprintf(stderr, "\ntcpcheck: %s: stopping the search and writing the report; a second signal exits at once\n", sig)
+		close(stopped)
+		select {
+		case sig = <-sigs:
+			code := 130
+			if s, ok := sig.(syscall.Signal); ok {
+				code = 128 + int(s)
+			}
+			os.Exit(code)
+		case <-done:
+		}
+	}()
+	return stopped, func() {
+		signal.Stop(sigs)
+		close(done)
+	}
 }
 
 // searchOptions turns the bound and strategy flags into checker options.
@@ -224,21 +274,41 @@ func (f *verifyFlags) searchOptions() (checker.Options, error) {
 var byteSizeRE = regexp.MustCompile(`^\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?I?B?)\s*$`)
 
 // parseBytes parses a size such as "4096", "512MiB", "2GB" or "1.5G".
-// Units are binary (1K = 1024) whichever way they are written.
+// Units are binary (1K = 1024) whichever way they are written. A size of
+// more than math.MaxInt64 bytes is an overflow, said as such.
 func parseBytes(s string) (int64, error) {
 	m := byteSizeRE.FindStringSubmatch(strings.ToUpper(s))
 	if m == nil {
 		return 0, fmt.Errorf("%q is not a size: expected bytes, or a number with K, M, G or T (such as 512MiB or 4G)", s)
 	}
-	v, err := strconv.ParseFloat(m[1], 64)
-	if err != nil {
-		return 0, err
-	}
-	mult := float64(1)
+	mult := uint64(1)
 	if unit := strings.TrimSuffix(strings.TrimSuffix(m[2], "B"), "I"); unit != "" {
-		mult = float64(int64(1) << (10 * (strings.Index("KMGT", unit) + 1)))
+		mult = uint64(1) << (10 * (strings.Index("KMGT", unit) + 1))
 	}
-	n := int64(v * mult)
+	tooLarge := fmt.Errorf("%q is too large: the largest size accepted is %d bytes (8 EiB less one byte)", s, int64(math.MaxInt64))
+	var n int64
+	if !strings.Contains(m[1], ".") {
+		// Whole numbers are exact, up to the last byte.
+		v, err := strconv.ParseUint(m[1], 10, 64)
+		if err != nil {
+			return 0, tooLarge // the expression admits digits only
+		}
+		hi, lo := bits.Mul64(v, mult)
+		if hi != 0 || lo > math.MaxInt64 {
+			return 0, tooLarge
+		}
+		n = int64(lo)
+	} else {
+		v, err := strconv.ParseFloat(m[1], 64)
+		if err != nil {
+			return 0, tooLarge // ParseFloat fails only out of range here
+		}
+		f := v * float64(mult)
+		if f >= math.MaxInt64 { // 2^63 as a float64: one past the largest
+			return 0, tooLarge
+		}
+		n = int64(f)
+	}
 	if n <= 0 {
 		return 0, fmt.Errorf("%q is not a positive size", s)
 	}

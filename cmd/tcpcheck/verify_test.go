@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"github.com/tcpcheck/tcpcheck/report"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -221,6 +222,7 @@ func TestVerifyUsageErrors(t *testing.T) {
 		{[]string{"verify", demo, "--model", "nope"}, `no model "nope"`},
 		{[]string{"verify", demo, "--strategy", "random"}, `unknown strategy "random"`},
 		{[]string{"verify", demo, "--max-memory", "lots"}, `"lots" is not a size`},
+		{[]string{"verify", demo, "--max-memory", "99999999999999999999GiB"}, `--max-memory: "99999999999999999999GiB" is too large: the largest size accepted is 9223372036854775807 bytes`},
 		{[]string{"verify", demo, "--max-states", "-1"}, "--max-states is -1"},
 		{[]string{"verify", demo, "--max-time", "soon"}, `invalid argument "soon"`},
 		{[]string{"verify", "../../docs/examples/handshake.yaml", "--model", "client-server"}, "nothing to check: no properties in ../../docs/examples/handshake.yaml with these filters"},
@@ -247,6 +249,20 @@ func TestParseBytes(t *testing.T) {
 	for _, in := range []string{"", "lots", "-1", "0", "3 parsecs"} {
 		if _, err := parseBytes(in); err == nil {
 			t.Errorf("parseBytes(%q) succeeded", in)
+		}
+	}
+	// The largest size is exact; one byte more, in any spelling, is an
+	// overflow and says so, not that the size is not positive.
+	if got, err := parseBytes("9223372036854775807"); err != nil || got != math.MaxInt64 {
+		t.Errorf("parseBytes(MaxInt64) = %d, %v", got, err)
+	}
+	if got, err := parseBytes("8388607T"); err != nil || got != 8388607<<40 {
+		t.Errorf("parseBytes(8388607T) = %d, %v", got, err)
+	}
+	for _, in := range []string{"9223372036854775808", "8388608T", "99999999999999999999GiB", "9999999999999999999999999999999", "8388608.5T"} {
+		_, err := parseBytes(in)
+		if err == nil || !strings.Contains(err.Error(), "too large") || !strings.Contains(err.Error(), "9223372036854775807") {
+			t.Errorf("parseBytes(%q) = %v; want an overflow naming the largest size", in, err)
 		}
 	}
 }
