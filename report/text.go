@@ -93,7 +93,13 @@ func writeText(w io.Writer, rep *Report, o *Options) error {
 				// A result made without Build: its name alone decides.
 				file = TraceFileNames([]string{r.Name})[r.Name]
 			}
-			fmt.Fprintf(w, "%13s%s\n", "", p.paint(ansiDim, fmt.Sprintf("(tcpcheck verify --save-traces DIR, then tcpcheck explain DIR/%s, retells it step by step)", EscapeLine(file))))
+			// explain checks a trace against its property, which it has
+			// built in only for the default set.
+			files := ""
+			if r.Pos.File != "" && !strings.HasPrefix(r.Pos.File, "defaults/") {
+				files = " --files " + r.Pos.File
+			}
+			fmt.Fprintf(w, "%13s%s\n", "", p.paint(ansiDim, fmt.Sprintf("(tcpcheck verify --save-traces DIR, then tcpcheck explain DIR/%s%s, retells it step by step)", EscapeLine(file), EscapeLine(files))))
 		}
 	}
 	if len(rep.Stats) > 0 {

@@ -215,7 +215,7 @@ func TestSaveTracesNamesAreUnique(t *testing.T) {
 		if code != ExitOK || !strings.HasPrefix(story, "Property "+prop+" is violated") {
 			t.Errorf("%s: exit %d: %s%s", file, code, errOut, story)
 		}
-		if !strings.Contains(out, "tcpcheck explain DIR/"+file+",") {
+		if !strings.Contains(out, "tcpcheck explain DIR/"+file+" --files "+props+",") {
 			t.Errorf("the text report does not point at %s:\n%s", file, out)
 		}
 	}
