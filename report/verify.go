@@ -52,7 +52,7 @@ func verifyTrace(n *jsonpos.Node, suites []*properties.Suite) (*checker.TraceVie
 		}
 		return n
 	}
-	m, p, err := findProperty(&v, field, suites)
+	m, p, claim, err := findProperty(&v, field, suites)
 	if err != nil {
 		return nil, err
 	}
@@ -79,9 +79,17 @@ func verifyTrace(n *jsonpos.Node, suites []*properties.Suite) (*checker.TraceVie
 	want.Property, want.Verdict, want.Message, want.LoopStart = p.Name, o.Verdict.String(), o.Message, tr.LoopStart
 	if necessity {
 		// The mutant's counterexample shows that the property fails on
-		// the mutant: the claim, that it holds without the mutation, is
-		// the verdict of a search the trace does not carry.
-		want.Verdict, want.Message = checker.Holds.String(), v.Message
+		// the mutant; the claim, that it holds without the mutation, is
+		// the verdict of a search the trace does not carry, so the
+		// claim is checked again, with the search it names.
+		rs, err := claim.suite.Run(properties.RunOptions{Properties: []string{p.Name}, Variant: claim.variant})
+		if err != nil || len(rs) != 1 {
+			return nil, at(field("property"), "cannot check the necessity claim %s again: %v", p.Name, err)
+		}
+		if rs[0].Err != nil {
+			return nil, at(field("property"), "cannot check the necessity claim %s again: %v", p.Name, rs[0].Err)
+		}
+		want.Verdict, want.Message = rs[0].Outcome.Verdict.String(), rs[0].Outcome.Message
 	}
 	if err := compareViews(n, want, where); err != nil {
 		return nil, err
@@ -127,13 +135,21 @@ func replayError(n *jsonpos.Node, err error, where string) error {
 // findProperty finds the property the trace names, and the model it runs
 // on as the trace says it ran: on the trace's variant, and for a
 // necessity claim on the mutated table.
-func findProperty(v *checker.TraceView, field func(string) *jsonpos.Node, suites []*properties.Suite) (checker.Model, *properties.Property, error) {
+// necessityClaim is where a necessity claim is checked again: the suite
+// that holds it and the --variant it ran with ("" for its model's own).
+type necessityClaim struct {
+	suite   *properties.Suite
+	variant string
+}
+
+func findProperty(v *checker.TraceView, field func(string) *jsonpos.Node, suites []*properties.Suite) (checker.Model, *properties.Property, necessityClaim, error) {
 	how := "the default properties are built in; for a property of your own, pass its file with --files FILE"
 	if v.Property == "" {
-		return checker.Model{}, nil, at(field("property"), "the trace names no property: expected the name of the property it is a counterexample of, which the replay needs to decide its verdict")
+		return checker.Model{}, nil, necessityClaim{}, at(field("property"), "the trace names no property: expected the name of the property it is a counterexample of, which the replay needs to decide its verdict")
 	}
 	var p *properties.Property
 	var suite *properties.Suite
+	var claim necessityClaim
 	var names []string
 	for _, s := range suites {
 		for _, q := range s.Properties {
@@ -144,10 +160,10 @@ func findProperty(v *checker.TraceView, field func(string) *jsonpos.Node, suites
 		}
 	}
 	if p == nil {
-		return checker.Model{}, nil, at(field("property"), "property %q is not in the property files read (%s)%s; %s", v.Property, plural(len(names), "property", "properties"), suggestName(v.Property, names), how)
+		return checker.Model{}, nil, necessityClaim{}, at(field("property"), "property %q is not in the property files read (%s)%s; %s", v.Property, plural(len(names), "property", "properties"), suggestName(v.Property, names), how)
 	}
 	if p.Coverage != nil {
-		return checker.Model{}, nil, at(field("property"), "property %q is a coverage property, which has no counterexample to replay", v.Property)
+		return checker.Model{}, nil, necessityClaim{}, at(field("property"), "property %q is a coverage property, which has no counterexample to replay", v.Property)
 	}
 	modelName := p.ModelName
 	mutant := p.Mutant != nil && p.Mutant.Model != nil && v.Model == p.Mutant.Model.Model.Name && v.Model != modelName
@@ -166,7 +182,7 @@ func findProperty(v *checker.TraceView, field func(string) *jsonpos.Node, suites
 		m, found = p.Mutant.Model.Model, true
 	}
 	if !found {
-		return checker.Model{}, nil, at(field("model"), "property %q runs on model %q, which is not in the files read; %s", p.Name, modelName, how)
+		return checker.Model{}, nil, necessityClaim{}, at(field("model"), "property %q runs on model %q, which is not in the files read; %s", p.Name, modelName, how)
 	}
 	if mutant {
 		check := p.Mutant.Check()
@@ -191,30 +207,34 @@ func findProperty(v *checker.TraceView, field func(string) *jsonpos.Node, suites
 			}
 		}
 		found = false
-		for _, t := range tables {
+		for i, t := range tables {
 			if t == nil {
 				continue
 			}
 			mt, err := t.Apply(p.Necessity.Mutation)
 			if err == nil && mt.Name() == v.Variant {
 				m.Table, m.Name, found = mt, m.Name+" ("+mt.Name()+")", true
+				claim = necessityClaim{suite: suite}
+				if i > 0 {
+					claim.variant = variants[i-1]
+				}
 				break
 			}
 		}
 		if !found {
-			return checker.Model{}, nil, at(field("variant"), "variant is %q: property %q is a necessity claim, whose counterexample runs on its mutation of a variant's table; the replay expected the name of such a table", v.Variant, p.Name)
+			return checker.Model{}, nil, necessityClaim{}, at(field("variant"), "variant is %q: property %q is a necessity claim, whose counterexample runs on its mutation of a variant's table; the replay expected the name of such a table", v.Variant, p.Name)
 		}
 	} else {
 		t, err := tableFor(v.Variant)
 		if err != nil {
-			return checker.Model{}, nil, at(field("variant"), "variant is %q: the replay expected a variant, one of %s", v.Variant, strings.Join(variants, ", "))
+			return checker.Model{}, nil, necessityClaim{}, at(field("variant"), "variant is %q: the replay expected a variant, one of %s", v.Variant, strings.Join(variants, ", "))
 		}
 		m.Table = t
 	}
 	if v.Model != m.Name {
-		return checker.Model{}, nil, at(field("model"), "model is %q: property %s runs on model %s, which the replay expected", v.Model, p.Name, m.Name)
+		return checker.Model{}, nil, necessityClaim{}, at(field("model"), "model is %q: property %s runs on model %s, which the replay expected", v.Model, p.Name, m.Name)
 	}
-	return m, p, nil
+	return m, p, claim, nil
 }
 
 // suggestName proposes the closest name, if one is close.

@@ -114,6 +114,17 @@ func TestSavedTracesReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A necessity claim's message says what the search without the
+	// mutation found, which explain runs again.
+	nec := filepath.Join(dir, "verify", "time-wait-necessary.json")
+	necData, err := os.ReadFile(nec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTestFile(t, nec, strings.Replace(string(necData), "\"message\": \"necessary (", "\"message\": \"not needed (", 1))
+	if _, errOut, code := runCmd(t, "", "explain", nec); code != ExitUsage || !strings.Contains(errOut, "message is") {
+		t.Errorf("a necessity claim with an edited message: exit %d: %s", code, errOut)
+	}
 	moved := regexp.MustCompile(`"loop_start": \d+`).ReplaceAllString(string(data), `"loop_start": 0`)
 	writeTestFile(t, lasso, moved)
 	if _, errOut, code := runCmd(t, "", "explain", lasso); code != ExitUsage || !strings.Contains(errOut, "loop_start: 0, but the replayed run does not come back") {
