@@ -1,7 +1,6 @@
 package properties
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,14 +15,7 @@ import (
 func loadList(t *testing.T, paths ...string) []string {
 	t.Helper()
 	_, err := Load(paths)
-	require.Error(t, err)
-	var list ErrorList
-	require.True(t, errors.As(err, &list), "the error is an ErrorList: %v", err)
-	var out []string
-	for _, e := range list {
-		out = append(out, e.Error())
-	}
-	return out
+	return errorLines(t, err)
 }
 
 // A file over MaxFileSize is refused before it is parsed (a 26 MB file

@@ -19,6 +19,12 @@ import (
 func loadErrors(t *testing.T, src string) []string {
 	t.Helper()
 	_, err := Parse("p.yaml", []byte(src))
+	return errorLines(t, err)
+}
+
+// errorLines renders the errors of a load that must fail.
+func errorLines(t *testing.T, err error) []string {
+	t.Helper()
 	require.Error(t, err, "expected errors")
 	var list ErrorList
 	require.True(t, errors.As(err, &list), "the error is an ErrorList: %v", err)
