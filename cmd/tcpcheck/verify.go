@@ -46,6 +46,7 @@ type verifyFlags struct {
 	stats      bool
 	verbose    bool
 	noProgress bool
+	progress   progressFlags
 }
 
 func newVerifyCmd(e *env) *cobra.Command {
@@ -70,7 +71,11 @@ included, readable by tcpcheck explain), junit (one test case per property),
 sarif (SARIF 2.1.0, each result at its property's line in the YAML file) and
 github (GitHub Actions annotations). --json, --junit and --sarif write more
 formats into files in the same run. While a search runs, progress is shown on
-standard error when it is a terminal.
+standard error (--progress): on a terminal a live line; elsewhere, as in CI
+logs, or with --progress always, a line every --progress-interval (10s) with
+the model and its properties, distinct states, queue, the rate over the last
+interval, memory, elapsed time and, under --max-states, --max-time or
+--max-memory, the percentage of the nearest bound and an ETA.
 
 Output files are checked before the search starts: each must be in a
 directory that exists and takes new files, and no two outputs may name the
@@ -126,7 +131,8 @@ property's file.
 	fl.StringVar(&f.saveTraces, "save-traces", "", "write each counterexample as DIR/<property>.json (unique names: see above), for tcpcheck explain")
 	fl.BoolVar(&f.stats, "stats", false, "report each search's size, memory and timings")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "text: print every counterexample and witness, not only those of failures")
-	fl.BoolVar(&f.noProgress, "no-progress", false, "do not show progress on standard error")
+	fl.BoolVar(&f.noProgress, "no-progress", false, "do not show progress on standard error (the same as --progress never)")
+	addProgressFlags(fl, &f.progress)
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(report.FormatNames...))
 	_ = cmd.RegisterFlagCompletionFunc("variant", fixedCompletion(spec.VariantNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("strategy", fixedCompletion("bfs", "dfs"))
@@ -175,8 +181,8 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 			return err
 		}
 	}
-	if e.stderrTTY && !f.noProgress {
-		opt.Progress = progressPrinter(e)
+	if err := setupProgress(e, &f.progress, f.noProgress, s, f.properties, &opt); err != nil {
+		return err
 	}
 	stop, release := onSignals(e.stderr)
 	defer release()
