@@ -47,6 +47,7 @@ type verifyFlags struct {
 	verbose    bool
 	noProgress bool
 	progress   progressFlags
+	coverage   bool
 }
 
 func newVerifyCmd(e *env) *cobra.Command {
@@ -76,6 +77,10 @@ logs, or with --progress always, a line every --progress-interval (10s) with
 the model and its properties, distinct states, queue, the rate over the last
 interval, memory, elapsed time and, under --max-states, --max-time or
 --max-memory, the percentage of the nearest bound and an ETA.
+
+--coverage adds, for each model run, the rows of its transition table that
+fired (with how often) and those that never did, to the text and JSON
+reports: a row that never fired is protocol the model does not exercise.
 
 Output files are checked before the search starts: each must be in a
 directory that exists and takes new files, and no two outputs may name the
@@ -130,6 +135,7 @@ property's file.
 	fl.StringVar(&f.sarifOut, "sarif", "", "also write SARIF 2.1.0 into this file")
 	fl.StringVar(&f.saveTraces, "save-traces", "", "write each counterexample as DIR/<property>.json (unique names: see above), for tcpcheck explain")
 	fl.BoolVar(&f.stats, "stats", false, "report each search's size, memory and timings")
+	fl.BoolVar(&f.coverage, "coverage", false, "list, for each model, the table rows that fired (and how often) and those that never did")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "text: print every counterexample and witness, not only those of failures")
 	fl.BoolVar(&f.noProgress, "no-progress", false, "do not show progress on standard error (the same as --progress never)")
 	addProgressFlags(fl, &f.progress)
@@ -203,6 +209,11 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 	}
 	rep := report.Build(s, results, f.variant, f.stats)
 	rep.Tool = toolVersion()
+	if f.coverage {
+		if err := rep.AddCoverage(s, results); err != nil {
+			return internalErr(err)
+		}
+	}
 	fo := &report.Options{Color: e.useColor() && f.output == "", Verbose: f.verbose}
 
 	if err := writeOutputs(e, f, rep, fo); err != nil {
