@@ -9,6 +9,7 @@
 //	tcpcheck graph               draw the state diagram, a reachable graph or a chart
 //	tcpcheck spec                print the transition table, or a variant's changes
 //	tcpcheck explain FILE        retell a saved counterexample step by step
+//	tcpcheck models [NAME]       list the models, or print one fully resolved
 //	tcpcheck version             print the version
 //	tcpcheck completion SHELL    print a shell completion script
 //
