@@ -63,11 +63,18 @@ type Options struct {
 
 // Progress is a snapshot of a running search.
 type Progress struct {
+	// Model is the name of the model being searched.
+	Model                      string
 	Generated, Distinct, Queue int
 	Depth                      int
 	Elapsed                    time.Duration
-	StatesPerSecond            float64
-	Done                       bool
+	// StatesPerSecond is Distinct divided by Elapsed: the average since
+	// the start, not the current rate.
+	StatesPerSecond float64
+	// StoreBytes is the memory held by the visited set and the state
+	// store so far (Stats.StoreBytes).
+	StoreBytes int64
+	Done       bool
 }
 
 // Stats describe a finished search.

@@ -7,8 +7,8 @@ import (
 	"github.com/tcpcheck/tcpcheck/spec"
 )
 
-// rowCoverage is how many explored transitions took one row of the table.
-type rowCoverage struct {
+// RowCoverage is how many explored transitions took one row of the table.
+type RowCoverage struct {
 	// Index is the row's index in the table; ID, From and Arc are the
 	// row's.
 	Index int
@@ -22,24 +22,24 @@ type rowCoverage struct {
 	Inert bool
 }
 
-// stateCoverage is the coverage of the rows of one state, each list in
+// StateCoverage is the coverage of the rows of one state, each list in
 // table order.
-type stateCoverage struct {
+type StateCoverage struct {
 	State          spec.State
-	Fired, Unfired []rowCoverage
+	Fired, Unfired []RowCoverage
 }
 
-// coverageReport reads a Report's Coverage against the table it was
+// CoverageReport reads a Report's Coverage against the table it was
 // counted on: which rows fired and how often, which never did, grouped by
 // state, and which arcs of RFC 9293 Figure 5 the model never took. A row
 // or arc that never fired is a part of the protocol the model is too
 // narrow to exercise, so no property can have said anything about it.
-type coverageReport struct {
+type CoverageReport struct {
 	Table string
 	// Rows is every row, in table order.
-	Rows []rowCoverage
+	Rows []RowCoverage
 	// States lists the table's states in RFC order.
-	States []stateCoverage
+	States []StateCoverage
 	// Fired counts rows that fired; Inert counts rows that cannot.
 	Fired, Inert int
 	// FiredArcs and UnfiredArcs are the Figure 5 arcs the table carries,
@@ -52,22 +52,27 @@ type coverageReport struct {
 // figure5Arcs is the number of arcs of RFC 9293 Figure 5.
 const figure5Arcs = 20
 
-// coverageOf reads the report's coverage against table t, to see what
+// CoverageOf reads the report's coverage against table t, to see what
 // part of the protocol the model never exercised. t must be the table of
-// the model the report was made on.
-func (r *Report) coverageOf(t *spec.Table) (*coverageReport, error) {
+// the model the report was made on; another table is an error.
+//
+// Use it after Check to show which rows fired (tcpcheck verify
+// --coverage renders it through package report); to require that rows or
+// arcs fire, write a coverage property instead, which fails when they do
+// not.
+func (r *Report) CoverageOf(t *spec.Table) (*CoverageReport, error) {
 	return newCoverageReport(t, r.Coverage)
 }
 
 // newCoverageReport reads coverage counts against table t.
-func newCoverageReport(t *spec.Table, c Coverage) (*coverageReport, error) {
+func newCoverageReport(t *spec.Table, c Coverage) (*CoverageReport, error) {
 	if len(c) != t.NumRows() {
 		return nil, fmt.Errorf("coverage counts %d rows but table %s has %d: it was counted on another table", len(c), t.Name(), t.NumRows())
 	}
-	cr := &coverageReport{Table: t.Name()}
-	byState := map[spec.State]*stateCoverage{}
+	cr := &CoverageReport{Table: t.Name()}
+	byState := map[spec.State]*StateCoverage{}
 	for _, s := range t.States() {
-		cr.States = append(cr.States, stateCoverage{State: s})
+		cr.States = append(cr.States, StateCoverage{State: s})
 	}
 	for i := range cr.States {
 		byState[cr.States[i].State] = &cr.States[i]
@@ -76,7 +81,7 @@ func newCoverageReport(t *spec.Table, c Coverage) (*coverageReport, error) {
 	var arcSeen [figure5Arcs + 1]bool
 	for i := 0; i < t.NumRows(); i++ {
 		row := t.Row(i)
-		rc := rowCoverage{Index: i, ID: row.ID, From: row.From, Arc: row.Arc, Count: c[i], Inert: inertRow(&row)}
+		rc := RowCoverage{Index: i, ID: row.ID, From: row.From, Arc: row.Arc, Count: c[i], Inert: inertRow(&row)}
 		cr.Rows = append(cr.Rows, rc)
 		sc := byState[row.From]
 		if rc.Count > 0 {
@@ -118,7 +123,7 @@ func inertRow(r *spec.Row) bool {
 
 // NeverFired lists the IDs of the rows that never fired and could have
 // (inert rows left out), in table order.
-func (c *coverageReport) NeverFired() []string {
+func (c *CoverageReport) NeverFired() []string {
 	var out []string
 	for _, r := range c.Rows {
 		if r.Count == 0 && !r.Inert {
@@ -130,7 +135,7 @@ func (c *coverageReport) NeverFired() []string {
 
 // Count returns how often the row with the given ID fired, and whether the
 // table has such a row.
-func (c *coverageReport) Count(id string) (int, bool) {
+func (c *CoverageReport) Count(id string) (int, bool) {
 	for _, r := range c.Rows {
 		if r.ID == id {
 			return r.Count, true
@@ -142,7 +147,7 @@ func (c *coverageReport) Count(id string) (int, bool) {
 // String renders the report: a summary, the Figure 5 arcs never taken,
 // then per state the rows that fired with their counts and the rows that
 // never did.
-func (c *coverageReport) String() string {
+func (c *CoverageReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "coverage of table %s: %d of %d rows fired", c.Table, c.Fired, len(c.Rows))
 	if c.Inert > 0 {

@@ -29,7 +29,7 @@ func TestCoverageReport(t *testing.T) {
 	m := ClientServer()
 	rep, err := Check(m, nil, Options{})
 	require.NoError(t, err)
-	cr, err := rep.coverageOf(m.Table)
+	cr, err := rep.CoverageOf(m.Table)
 	require.NoError(t, err)
 
 	require.Equal(t, "rfc9293", cr.Table)
@@ -56,7 +56,7 @@ func TestCoverageReport(t *testing.T) {
 	n := 0
 	for i, s := range cr.States {
 		require.Equal(t, spec.State(i), s.State)
-		for _, r := range append(append([]rowCoverage(nil), s.Fired...), s.Unfired...) {
+		for _, r := range append(append([]RowCoverage(nil), s.Fired...), s.Unfired...) {
 			require.Equal(t, s.State, r.From)
 			n++
 		}
@@ -101,7 +101,7 @@ func TestCoverageReport(t *testing.T) {
 	// The same model gives the same report, byte for byte.
 	rep2, err := Check(m, nil, Options{})
 	require.NoError(t, err)
-	cr2, err := rep2.coverageOf(m.Table)
+	cr2, err := rep2.CoverageOf(m.Table)
 	require.NoError(t, err)
 	require.Equal(t, s, cr2.String())
 }
@@ -110,7 +110,7 @@ func TestCoverageFigure5ModelTakesEveryArc(t *testing.T) {
 	m := figure5Model()
 	rep, err := Check(m, nil, Options{})
 	require.NoError(t, err)
-	cr, err := rep.coverageOf(m.Table)
+	cr, err := rep.CoverageOf(m.Table)
 	require.NoError(t, err)
 	require.Empty(t, cr.UnfiredArcs, "\n%s", cr)
 	require.Len(t, cr.FiredArcs, figure5Arcs)
@@ -121,7 +121,7 @@ func TestCoverageOfAVariant(t *testing.T) {
 	m.Table = mustVariant("no-time-wait")
 	rep, err := Check(m, nil, Options{})
 	require.NoError(t, err)
-	cr, err := rep.coverageOf(m.Table)
+	cr, err := rep.CoverageOf(m.Table)
 	require.NoError(t, err)
 	// Arc 20 (TIME-WAIT -> CLOSED on the 2MSL timeout) left with the
 	// state; the table has no TIME-WAIT row at all.
@@ -132,6 +132,6 @@ func TestCoverageOfAVariant(t *testing.T) {
 	}
 
 	// Counts from one table cannot be read against another.
-	_, err = rep.coverageOf(spec.Default())
+	_, err = rep.CoverageOf(spec.Default())
 	require.ErrorContains(t, err, "counted on another table")
 }

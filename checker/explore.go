@@ -529,8 +529,8 @@ func (e *explorer) progress(done bool) {
 	e.lastProgress = time.Now()
 	el := time.Since(e.start)
 	e.opt.Progress(Progress{
-		Generated: e.generated, Distinct: e.st.n, Queue: e.queue, Depth: e.depth,
-		Elapsed: el, StatesPerSecond: float64(e.st.n) / max(el.Seconds(), 1e-9), Done: done,
+		Model: e.m.Name, Generated: e.generated, Distinct: e.st.n, Queue: e.queue, Depth: e.depth,
+		Elapsed: el, StatesPerSecond: float64(e.st.n) / max(el.Seconds(), 1e-9), StoreBytes: e.st.bytes(), Done: done,
 	})
 }
 

@@ -19,6 +19,8 @@ type jsonReport struct {
 	Results []jsonResult `json:"results"`
 	// Stats are present with --stats only, since they hold timings.
 	Stats []ModelStats `json:"stats,omitempty"`
+	// Coverage is present with --coverage only.
+	Coverage []ModelCoverage `json:"coverage,omitempty"`
 }
 
 type jsonTool struct {
@@ -63,12 +65,13 @@ type jsonResult struct {
 
 func toJSONReport(rep *Report) jsonReport {
 	out := jsonReport{
-		Schema:  Schema,
-		Tool:    jsonTool{Name: "tcpcheck", Version: rep.Tool},
-		Variant: rep.Variant,
-		Summary: jsonSummary{Properties: len(rep.Results), Pass: rep.Pass, Fail: rep.Fail, Inconclusive: rep.Inconclusive, Errors: rep.Errors, ExitCode: rep.ExitCode, Interrupted: rep.Interrupted},
-		Results: []jsonResult{},
-		Stats:   rep.Stats,
+		Schema:   Schema,
+		Tool:     jsonTool{Name: "tcpcheck", Version: rep.Tool},
+		Variant:  rep.Variant,
+		Summary:  jsonSummary{Properties: len(rep.Results), Pass: rep.Pass, Fail: rep.Fail, Inconclusive: rep.Inconclusive, Errors: rep.Errors, ExitCode: rep.ExitCode, Interrupted: rep.Interrupted},
+		Results:  []jsonResult{},
+		Stats:    rep.Stats,
+		Coverage: rep.Coverage,
 	}
 	for _, r := range rep.Results {
 		out.Results = append(out.Results, jsonResult{

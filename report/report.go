@@ -90,6 +90,9 @@ type Report struct {
 	// Stats are set with --stats only: they hold timings, which change
 	// from run to run.
 	Stats []ModelStats
+	// Coverage is set with --coverage only (AddCoverage): the table rows
+	// each search fired and never fired.
+	Coverage []ModelCoverage
 	// Variant is the --variant option, if any.
 	Variant string
 	// Pass, Fail, Inconclusive and Errors count the results by status.

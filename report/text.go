@@ -117,6 +117,7 @@ func writeText(w io.Writer, rep *Report, o *Options) error {
 			fmt.Fprintln(w)
 		}
 	}
+	writeTextCoverage(w, rep.Coverage)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, summaryLine(rep, p))
 	return nil

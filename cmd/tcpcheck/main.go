@@ -9,6 +9,8 @@
 //	tcpcheck graph               draw the state diagram, a reachable graph or a chart
 //	tcpcheck spec                print the transition table, or a variant's changes
 //	tcpcheck explain FILE        retell a saved counterexample step by step
+//	tcpcheck models [NAME]       list the models, or print one fully resolved
+//	tcpcheck init                write a starter property file and CI workflow
 //	tcpcheck version             print the version
 //	tcpcheck completion SHELL    print a shell completion script
 //

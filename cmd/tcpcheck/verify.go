@@ -46,6 +46,8 @@ type verifyFlags struct {
 	stats      bool
 	verbose    bool
 	noProgress bool
+	progress   progressFlags
+	coverage   bool
 }
 
 func newVerifyCmd(e *env) *cobra.Command {
@@ -70,7 +72,15 @@ included, readable by tcpcheck explain), junit (one test case per property),
 sarif (SARIF 2.1.0, each result at its property's line in the YAML file) and
 github (GitHub Actions annotations). --json, --junit and --sarif write more
 formats into files in the same run. While a search runs, progress is shown on
-standard error when it is a terminal.
+standard error (--progress): on a terminal a live line; elsewhere, as in CI
+logs, or with --progress always, a line every --progress-interval (10s) with
+the model and its properties, distinct states, queue, the rate over the last
+interval, memory, elapsed time and, under --max-states, --max-time or
+--max-memory, the percentage of the nearest bound and an ETA.
+
+--coverage adds, for each model run, the rows of its transition table that
+fired (with how often) and those that never did, to the text and JSON
+reports: a row that never fired is protocol the model does not exercise.
 
 Output files are checked before the search starts: each must be in a
 directory that exists and takes new files, and no two outputs may name the
@@ -125,8 +135,10 @@ property's file.
 	fl.StringVar(&f.sarifOut, "sarif", "", "also write SARIF 2.1.0 into this file")
 	fl.StringVar(&f.saveTraces, "save-traces", "", "write each counterexample as DIR/<property>.json (unique names: see above), for tcpcheck explain")
 	fl.BoolVar(&f.stats, "stats", false, "report each search's size, memory and timings")
+	fl.BoolVar(&f.coverage, "coverage", false, "list, for each model, the table rows that fired (and how often) and those that never did")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "text: print every counterexample and witness, not only those of failures")
-	fl.BoolVar(&f.noProgress, "no-progress", false, "do not show progress on standard error")
+	fl.BoolVar(&f.noProgress, "no-progress", false, "do not show progress on standard error (the same as --progress never)")
+	addProgressFlags(fl, &f.progress)
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(report.FormatNames...))
 	_ = cmd.RegisterFlagCompletionFunc("variant", fixedCompletion(spec.VariantNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("strategy", fixedCompletion("bfs", "dfs"))
@@ -175,8 +187,8 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 			return err
 		}
 	}
-	if e.stderrTTY && !f.noProgress {
-		opt.Progress = progressPrinter(e)
+	if err := setupProgress(e, &f.progress, f.noProgress, s, f.properties, &opt); err != nil {
+		return err
 	}
 	stop, release := onSignals(e.stderr)
 	defer release()
@@ -197,6 +209,11 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 	}
 	rep := report.Build(s, results, f.variant, f.stats)
 	rep.Tool = toolVersion()
+	if f.coverage {
+		if err := rep.AddCoverage(s, results); err != nil {
+			return internalErr(err)
+		}
+	}
 	fo := &report.Options{Color: e.useColor() && f.output == "", Verbose: f.verbose}
 
 	if err := writeOutputs(e, f, rep, fo); err != nil {
