@@ -71,5 +71,14 @@
     });
     document.getElementById("f-count").textContent = n + " properties shown";
   }
+  // Printed, every trace lists its steps as text: open the lists.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.steps:not([open])").forEach(function (d) { d.open = true; opened.push(d); });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
   if (fv) { fv.addEventListener("change", filter); fs.addEventListener("change", filter); filter(); }
 })();
