@@ -9,7 +9,7 @@ import (
 // step, time running down.
 const (
 	laneA, laneNet, laneB = 100.0, 330.0, 560.0
-	chartW                = 660.0
+	chartW                = 680.0
 	rowH                  = 30.0
 	top                   = 44.0
 )
@@ -54,7 +54,7 @@ func chartSVG(i int, t *Trace) string {
 	if t.LoopStart >= 0 && t.LoopStart+1 < n {
 		y1, y2 := rowY(t.LoopStart+1)-rowH/2+3, rowY(n-1)+rowH/2-3
 		fmt.Fprintf(&b, `<path class="lasso" d="M%.0f,%.1fh8V%.1fh-8"/><text class="lasso-l" x="%.0f" y="%.1f" transform="rotate(90 %.0f %.1f)">repeats forever</text>`,
-			chartW-20, y1, y2, chartW-4, (y1+y2)/2, chartW-4, (y1+y2)/2)
+			chartW-34, y1, y2, chartW-14, (y1+y2)/2, chartW-14, (y1+y2)/2)
 	}
 	b.WriteString(`</svg>`)
 	return b.String()

@@ -69,7 +69,7 @@
       el.classList.toggle("hidden", !ok);
       if (ok && el.tagName === "TR") { n++; }
     });
-    document.getElementById("f-count").textContent = n + " properties shown";
+    document.getElementById("f-count").textContent = n + " of " + page.summary.length + " shown";
   }
   // Printed, every trace lists its steps as text: open the lists.
   var opened = [];
