@@ -121,6 +121,34 @@ func TestBrowser(t *testing.T) {
 	}
 	check(last)
 
+	// The buttons move the step as the keys do.
+	if err := chromedp.Do(ctx, chromedp.Click(sec+" button.prev")); err != nil {
+		t.Fatal(err)
+	}
+	check(last - 1)
+	if err := chromedp.Do(ctx, chromedp.Click(sec+" button.next")); err != nil {
+		t.Fatal(err)
+	}
+	check(last)
+
+	// The filters show only the properties with the chosen verdict.
+	violated := 0
+	for _, r := range p.Summary {
+		if r.Verdict == "violated" {
+			violated++
+		}
+	}
+	visible, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(function(){var f=document.getElementById("f-verdict");
+		f.value="violated";f.dispatchEvent(new Event("change"));
+		var n=0;document.querySelectorAll("tr.prop").forEach(function(r){if(r.offsetParent!==null){n++}});
+		f.value="";f.dispatchEvent(new Event("change"));return n})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if visible != violated {
+		t.Errorf("filtered by verdict violated, the summary shows %d rows; want %d", visible, violated)
+	}
+
 	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(sec)); err != nil {
 		t.Fatal(err)
 	}
