@@ -63,6 +63,9 @@ type Trace struct {
 	Steps []Step `json:"steps"`
 	// Messages are the segments of the chart, each copy once.
 	Messages []Message `json:"messages"`
+	// States are the state diagram's states: those of the trace's
+	// variant, in the RFC's order.
+	States []string `json:"states"`
 	// Arcs are the state diagram's arcs.
 	Arcs []Arc `json:"arcs"`
 }
@@ -197,6 +200,7 @@ func computeTrace(v *checker.TraceView) Trace {
 	}
 	t.Messages = messages(v)
 	t.Arcs = arcs(v)
+	t.States = states(v)
 	return t
 }
 

@@ -52,6 +52,27 @@ func arcs(v *checker.TraceView) []Arc {
 	return out
 }
 
+// states lists the states of the trace's variant (all of RFC 9293's for
+// a variant tcpcheck does not know), and any other state the trace visits.
+func states(v *checker.TraceView) []string {
+	all := spec.AllStates()
+	if t, err := spec.ForVariant(v.Variant); err == nil {
+		all = t.States()
+	}
+	var out []string
+	for _, s := range all {
+		out = append(out, s.String())
+	}
+	for _, st := range v.Steps {
+		for _, e := range []*checker.EndpointView{&st.After.A, &st.After.B} {
+			if !contains(out, e.State) {
+				out = append(out, e.State)
+			}
+		}
+	}
+	return out
+}
+
 func contains(l []string, s string) bool {
 	for _, x := range l {
 		if x == s {
@@ -86,7 +107,7 @@ func diagramSVG(i int, t *Trace) string {
 	for _, a := range t.Arcs {
 		p, ok1 := statePos[a.From]
 		q, ok2 := statePos[a.To]
-		if !ok1 || !ok2 {
+		if !ok1 || !ok2 || !contains(t.States, a.From) || !contains(t.States, a.To) {
 			continue
 		}
 		cls := "arc"
@@ -103,9 +124,11 @@ func diagramSVG(i int, t *Trace) string {
 		fmt.Fprintf(&b, `<path id="t%d-arc-%s" class="%s" data-arc="%s" d="M%.1f,%.1fQ%.1f,%.1f %.1f,%.1f" marker-end="url(#t%d-ah)"><title>%s</title></path>`,
 			i, slug(a.Key), cls, esc(a.Key), x1, y1, cx, cy, x2, y2, i, esc(a.Key+": "+a.Label))
 	}
-	for _, s := range spec.AllStates() {
-		name := s.String()
-		p := statePos[name]
+	for _, name := range t.States {
+		p, ok := statePos[name]
+		if !ok {
+			continue
+		}
 		fmt.Fprintf(&b, `<g id="t%d-st-%s" class="state" data-state="%s"><rect x="%.1f" y="%.1f" width="%.0f" height="%.0f" rx="5"/><text x="%.1f" y="%.1f">%s</text></g>`,
 			i, slug(name), name, p[0]-nodeW/2, p[1]-nodeH/2, nodeW, nodeH, p[0], p[1]+4, name)
 	}

@@ -71,6 +71,9 @@ func TestComputeFollowsTheTrace(t *testing.T) {
 		}
 		for k, s := range r.Trace.Steps {
 			got := tr.Steps[k+1]
+			if !contains(tr.States, got.A.State) || !contains(tr.States, got.B.State) {
+				t.Errorf("%s step %d: the diagram lacks %s or %s", r.Name, s.N, got.A.State, got.B.State)
+			}
 			if got.N != s.N || got.A.State != s.After.A.State || got.B.State != s.After.B.State {
 				t.Errorf("%s step %d: got n=%d A=%s B=%s, want n=%d A=%s B=%s", r.Name, k+1, got.N, got.A.State, got.B.State, s.N, s.After.A.State, s.After.B.State)
 			}
@@ -116,6 +119,10 @@ func TestComputeFollowsTheTrace(t *testing.T) {
 	}
 	if !delayed {
 		t.Error("time-wait-assassination: no segment is marked delayed")
+	}
+	// A variant's diagram has its states only.
+	if nt := traceOf(t, p, "time-wait-necessary"); nt.Variant != "no-time-wait" || contains(nt.States, "TIME-WAIT") {
+		t.Errorf("time-wait-necessary runs on %s with states %v", nt.Variant, nt.States)
 	}
 	// A lasso is bracketed: its cycle is marked.
 	lasso := traceOf(t, p, "eventually-closed-without-fair-network")
