@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"github.com/tcpcheck/tcpcheck/report"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"github.com/tcpcheck/tcpcheck/checker"
 	"github.com/tcpcheck/tcpcheck/graphs"
 	"github.com/tcpcheck/tcpcheck/properties"
+	"github.com/tcpcheck/tcpcheck/report/htmlview"
 )
 
 type explainFlags struct {
@@ -21,6 +23,7 @@ type explainFlags struct {
 	noStory  bool
 	noChart  bool
 	files    []string
+	html     string
 }
 
 func newExplainCmd(e *env) *cobra.Command {
@@ -44,10 +47,16 @@ built in; for a trace of a property of your own, pass its property file
 
 With --chart FILE, also draw the chart with Graphviz into FILE: SVG or PNG by
 the file's extension (or -T), or DOT for a .dot file. Use "-" for FILE to
-read standard input.`,
+read standard input.
+
+With --html FILE, also write the trace as one self-contained HTML page
+(nothing is fetched when it is opened): an interactive message-sequence
+chart to step through with the arrow keys, beside both endpoints' TCBs,
+the row taken with its RFC citation and the state diagram.`,
 		Example: `  tcpcheck verify --format json > report.json
   tcpcheck explain report.json --property no-half-open
   tcpcheck explain traces/no-half-open.json --chart no-half-open.svg
+  tcpcheck explain traces/no-half-open.json --html no-half-open.html
   tcpcheck explain traces/my-property.json --files my-properties.yaml`,
 		Args: argsUsage(cobra.ExactArgs(1)),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -66,9 +75,27 @@ read standard input.`,
 					}
 				}
 			}
+			if f.html != "" {
+				outs := []outputFile{{"--html", f.html}}
+				if f.chart != "" && f.chart != "-" {
+					outs = append(outs, outputFile{"--chart", f.chart})
+				}
+				if err := checkOutputs(outs, "", ""); err != nil {
+					return err
+				}
+			}
 			v, err := loadTrace(e, args[0], f.property, f.files)
 			if err != nil {
 				return err
+			}
+			if f.html != "" {
+				var b bytes.Buffer
+				if err := htmlview.WriteTrace(&b, v); err != nil {
+					return internalErr(err)
+				}
+				if err := writeOutputFile("--html", f.html, b.Bytes()); err != nil {
+					return err
+				}
 			}
 			if f.chart != "" {
 				if err := writeGraph(cmd, e, graphs.Sequence(v), format, "--chart", f.chart); err != nil {
@@ -91,6 +118,7 @@ read standard input.`,
 	cmd.Flags().StringVar(&f.chart, "chart", "", "also draw the chart into this file (.svg, .png or .dot)")
 	cmd.Flags().StringVarP(&f.format, "image-format", "T", "", "format of --chart: svg, png or dot (default: from the file's extension)")
 	cmd.Flags().StringSliceVar(&f.files, "files", nil, "property and model files that define the trace's property (default: the built-in set); repeat or separate with commas")
+	cmd.Flags().StringVar(&f.html, "html", "", "also write the trace as a self-contained HTML page into this file")
 	cmd.Flags().BoolVar(&f.noStory, "no-story", false, "print only the text chart")
 	cmd.Flags().BoolVar(&f.noChart, "no-text-chart", false, "print only the story")
 	_ = cmd.RegisterFlagCompletionFunc("image-format", fixedCompletion("svg", "png", "dot"))

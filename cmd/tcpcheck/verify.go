@@ -21,6 +21,7 @@ import (
 
 	"github.com/tcpcheck/tcpcheck/checker"
 	"github.com/tcpcheck/tcpcheck/properties"
+	"github.com/tcpcheck/tcpcheck/report/htmlview"
 	"github.com/tcpcheck/tcpcheck/spec"
 )
 
@@ -42,6 +43,7 @@ type verifyFlags struct {
 	jsonOut    string
 	junitOut   string
 	sarifOut   string
+	htmlOut    string
 	saveTraces string
 	stats      bool
 	verbose    bool
@@ -71,12 +73,17 @@ NO_COLOR is set), json (schema ` + report.Schema + `, counterexamples
 included, readable by tcpcheck explain), junit (one test case per property),
 sarif (SARIF 2.1.0, each result at its property's line in the YAML file) and
 github (GitHub Actions annotations). --json, --junit and --sarif write more
-formats into files in the same run. While a search runs, progress is shown on
-standard error (--progress): on a terminal a live line; elsewhere, as in CI
-logs, or with --progress always, a line every --progress-interval (10s) with
-the model and its properties, distinct states, queue, the rate over the last
-interval, memory, elapsed time and, under --max-states, --max-time or
---max-memory, the percentage of the nearest bound and an ETA.
+formats into files in the same run. --html FILE writes one self-contained
+HTML page (nothing fetched when it is opened): a summary with filters by
+verdict and status, and each counterexample as an interactive
+message-sequence chart to step through with the arrow keys, beside both
+endpoints' TCBs, the row taken with its RFC citation and the state diagram.
+While a search runs, progress is shown on standard error (--progress): on
+a terminal a live line; elsewhere, as in CI logs, or with --progress
+always, a line every --progress-interval (10s) with the model and its
+properties, distinct states, queue, the rate over the last interval,
+memory, elapsed time and, under --max-states, --max-time or --max-memory,
+the percentage of the nearest bound and an ETA.
 
 --coverage adds, for each model run, the rows of its transition table that
 fired (with how often) and those that never did, to the text and JSON
@@ -90,7 +97,7 @@ run that cannot write one output leaves no file claiming its result.
 
 Interrupting verify (Ctrl-C, SIGINT, or SIGTERM) stops the search as a
 bound does: every property not yet decided is inconclusive, "search
-interrupted", every requested output (-o, --json, --junit, --sarif,
+interrupted", every requested output (-o, --json, --junit, --sarif, --html,
 --save-traces) is written, and the exit code is 3 (or 1 if a property
 already failed, or an error's code). A second signal exits at once,
 writing nothing, with code 130 after SIGINT and 143 after SIGTERM.
@@ -133,6 +140,7 @@ property's file.
 	fl.StringVar(&f.jsonOut, "json", "", "also write the JSON report into this file")
 	fl.StringVar(&f.junitOut, "junit", "", "also write JUnit XML into this file")
 	fl.StringVar(&f.sarifOut, "sarif", "", "also write SARIF 2.1.0 into this file")
+	fl.StringVar(&f.htmlOut, "html", "", "also write a self-contained HTML report into this file")
 	fl.StringVar(&f.saveTraces, "save-traces", "", "write each counterexample as DIR/<property>.json (unique names: see above), for tcpcheck explain")
 	fl.BoolVar(&f.stats, "stats", false, "report each search's size, memory and timings")
 	fl.BoolVar(&f.coverage, "coverage", false, "list, for each model, the table rows that fired (and how often) and those that never did")
@@ -336,7 +344,7 @@ func parseBytes(s string) (int64, error) {
 // order of the flags in --help; standard output is not among them.
 func (f *verifyFlags) outputFiles() []outputFile {
 	var out []outputFile
-	for _, o := range []outputFile{{"-o", f.output}, {"--json", f.jsonOut}, {"--junit", f.junitOut}, {"--sarif", f.sarifOut}} {
+	for _, o := range []outputFile{{"-o", f.output}, {"--json", f.jsonOut}, {"--junit", f.junitOut}, {"--sarif", f.sarifOut}, {"--html", f.htmlOut}} {
 		if o.path != "" && (o.flag != "-o" || o.path != "-") {
 			out = append(out, o)
 		}
@@ -359,7 +367,11 @@ func writeOutputs(e *env, f *verifyFlags, rep *report.Report, fo *report.Options
 			format, opt = strings.TrimPrefix(o.flag, "--"), &report.Options{}
 		}
 		var b bytes.Buffer
-		if err := report.Write(&b, rep, format, opt); err != nil {
+		if o.flag == "--html" {
+			if err := htmlview.Write(&b, rep); err != nil {
+				return internalErr(err)
+			}
+		} else if err := report.Write(&b, rep, format, opt); err != nil {
 			return internalErr(err)
 		}
 		if err := st.add(o.flag, o.path, b.Bytes()); err != nil {
