@@ -195,6 +195,10 @@ func (e *explorer) report() *Report {
 		case p.Kind == Reachable:
 			o.Verdict = Violated
 			o.Message = fmt.Sprintf("no reachable state satisfies it (all %d states explored)", e.st.n) + omission(&stats)
+		case e.capacityStalls[i] > 0:
+			o.Verdict = Inconclusive
+			o.Message = fmt.Sprintf("no deadlock but where a full channel held a sender back: %d states have no successor only because the model's capacity bound (%d segments per direction) blocked a send, which a real network does not do; raise network.capacity, or let the network lose what it cannot hold (loss)",
+				e.capacityStalls[i], e.m.Net.Capacity)
 		default:
 			o.Verdict = Holds
 			o.Message = fmt.Sprintf("holds in all %d reachable states", e.st.n) + omission(&stats)

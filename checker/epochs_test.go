@@ -129,3 +129,25 @@ func TestLinuxLoopbackTakesOverTimeWait(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, Holds, rep.Outcomes[0].Verdict)
 }
+
+// TestCapacityStallIsInconclusive: with three segments per direction, the
+// duplicated SYNs and their SYN,ACKs fill both channels until no one can
+// answer anything (issue 11: artefacts of the capacity bound are not
+// TCP's fault). The deadlock-free property is then inconclusive, saying
+// why, and holds once the channels have room.
+func TestCapacityStallIsInconclusive(t *testing.T) {
+	m := synStormModel(5)
+	m.Net.Capacity = 3
+	rep, err := Check(m, []Property{{Name: "d", Kind: DeadlockFree}}, Options{})
+	require.NoError(t, err)
+	o := rep.Outcomes[0]
+	require.Equal(t, Inconclusive, o.Verdict, o.Message)
+	require.Nil(t, o.Trace)
+	require.Contains(t, o.Message, "only because the model's capacity bound (3 segments per direction) blocked a send")
+	require.Contains(t, o.Message, "raise network.capacity")
+
+	m.Net.Capacity = MaxCapacity
+	rep, err = Check(m, []Property{{Name: "d", Kind: DeadlockFree}}, Options{})
+	require.NoError(t, err)
+	require.Equal(t, Holds, rep.Outcomes[0].Verdict, rep.Outcomes[0].Message)
+}

@@ -37,6 +37,11 @@ type explorer struct {
 	// pendingDecision marks the properties a batch in the pipeline will
 	// decide, so that expanding later states does not decide them again.
 	pendingDecision []bool
+	// capacityStalls counts, per property, the states with no successor
+	// that a deadlock-free property would call a deadlock but for a
+	// transition the capacity bound blocked: a stall of the model's
+	// bounded channels, which no real network has.
+	capacityStalls []int
 	coverage        Coverage
 	// generated, transitions and depth are Stats'; queue is the number of
 	// states found but not yet expanded, as of the last bound check;
@@ -182,6 +187,7 @@ func newExplorer(m *Model, props []Property, opt Options) *explorer {
 	}
 	e.exhaustive = len(props) == 0 || hasLiveness(props)
 	e.pendingDecision = make([]bool, len(props))
+	e.capacityStalls = make([]int, len(props))
 	return e
 }
 
@@ -312,7 +318,7 @@ func (e *explorer) expand(cur, depth int, b *batch) {
 	// deadlock: what follows it is unknown.
 	if len(b.items) == 0 && wk.x.epochCut == 0 {
 		wk.mc.codec.decode(&wk.key, &wk.w)
-		e.checkDeadlock(b, &wk.w)
+		e.checkDeadlock(b, &wk.w, wk.x.blocked > 0)
 	}
 	prefetch(b.addrs)
 }
@@ -583,7 +589,11 @@ func (e *explorer) checkStep(b *batch, choice int, mv *move, after *[maxWords]ui
 
 // checkDeadlock evaluates the deadlock properties on state b.from, which
 // has no successors, and records in b those it breaks.
-func (e *explorer) checkDeadlock(b *batch, w *World) {
+//
+// A state that has no successor only because a full channel held a
+// sender back (blocked) is a stall of the model's capacity bound, not of
+// TCP: it is counted, and decides nothing.
+func (e *explorer) checkDeadlock(b *batch, w *World, blocked bool) {
 	for i := range e.props {
 		p := &e.props[i]
 		if p.Kind != DeadlockFree || e.out[i].decided() || e.pendingDecision[i] {
@@ -593,7 +603,11 @@ func (e *explorer) checkDeadlock(b *batch, w *World) {
 		if valid == nil {
 			valid = defaultValidEnd
 		}
-		if !valid(w) {
+		switch {
+		case valid(w):
+		case blocked:
+			e.capacityStalls[i]++
+		default:
 			b.decided = append(b.decided, decision{i, -1})
 			e.pendingDecision[i] = true
 		}

@@ -97,8 +97,37 @@ func checkLiveness(e *explorer, rep *Report) error {
 		o.Verdict = Violated
 		o.Trace = e.replay(edgeChoices(g, res.edges), res.loopStart)
 		o.Message = violatedMessage(e, &li, &res, g, o.Trace)
+		if e.stallBlocked(o.Trace) {
+			// The run may only stall because the model's channels are
+			// bounded: a real network would have taken the send, and a
+			// fair run might then have gone on.
+			o.Verdict = Inconclusive
+			o.Message = fmt.Sprintf("not decided: the run that would break it stalls where a full channel held a sender back (the model's capacity bound, %d segments per direction), which a real network does not do; raise network.capacity, or let the network lose what it cannot hold (loss). The run: %s",
+				e.m.Net.Capacity, o.Message)
+		}
 	}
 	return nil
+}
+
+// stallBlocked reports whether the capacity bound blocks a transition in
+// a state where a liveness counterexample stalls: any state of its cycle,
+// or its last state when the run stops.
+func (e *explorer) stallBlocked(tr *Trace) bool {
+	var stall []*World
+	if tr.LoopStart >= 0 {
+		for i := tr.LoopStart; i < len(tr.Steps); i++ {
+			stall = append(stall, &tr.Steps[i].After)
+		}
+	}
+	if len(stall) == 0 {
+		stall = append(stall, tr.Final())
+	}
+	for _, w := range stall {
+		if e.wk.mc.successors(w, func(*Transition, *World) {}).blocked > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // buildLivenessGraph regenerates every stored state's successors into an
