@@ -42,7 +42,7 @@ type explorer struct {
 	// transition the capacity bound blocked: a stall of the model's
 	// bounded channels, which no real network has.
 	capacityStalls []int
-	coverage        Coverage
+	coverage       Coverage
 	// generated, transitions and depth are Stats'; queue is the number of
 	// states found but not yet expanded, as of the last bound check;
 	// capacityBlocked counts the transitions a full channel held back in
