@@ -45,10 +45,11 @@ built in; for a trace of a property of your own, pass its property file
 With --chart FILE, also draw the chart with Graphviz into FILE: SVG or PNG by
 the file's extension (or -T), or DOT for a .dot file. Use "-" for FILE to
 read standard input.`,
-		Example: `  tcpcheck verify --format json > report.json
-  tcpcheck explain report.json --property no-half-open
-  tcpcheck explain traces/no-half-open.json --chart no-half-open.svg
-  tcpcheck explain traces/my-property.json --files my-properties.yaml`,
+		Example: `  tcpcheck verify --format json --save-traces traces > report.json
+  tcpcheck explain report.json --property time-wait-assassination
+  tcpcheck explain traces/time-wait-assassination.json --chart cex.svg
+  tcpcheck verify my-properties.yaml --save-traces my-traces
+  tcpcheck explain my-traces/never-both-in-time-wait.json --files my-properties.yaml`,
 		Args: argsUsage(cobra.ExactArgs(1)),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"json"}, cobra.ShellCompDirectiveFilterFileExt

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -350,5 +351,75 @@ func TestPanicIsInternalError(t *testing.T) {
 	code := run([]string{"version"}, strings.NewReader(""), nil, &errOut)
 	if code != ExitInternal || !strings.Contains(errOut.String(), "internal error") {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+func TestVersionFrom(t *testing.T) {
+	setting := func(kv ...string) []debug.BuildSetting {
+		var out []debug.BuildSetting
+		for i := 0; i < len(kv); i += 2 {
+			out = append(out, debug.BuildSetting{Key: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	const rev = "0123456789abcdef0123456789abcdef01234567"
+	for _, tc := range []struct {
+		release string
+		bi      *debug.BuildInfo
+		want    string
+	}{
+		{"v1.2.3", &debug.BuildInfo{Main: debug.Module{Version: "v0.1.0"}}, "v1.2.3"},
+		{"", &debug.BuildInfo{Main: debug.Module{Version: "v0.1.0"}}, "v0.1.0"},
+		{"", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: setting("vcs.revision", rev, "vcs.modified", "false")}, "0123456789ab"},
+		{"", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: setting("vcs.revision", rev, "vcs.modified", "true")}, "0123456789ab+dirty"},
+		{"", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "devel"},
+		{"", nil, "devel"},
+	} {
+		if got := versionFrom(tc.release, tc.bi); got != tc.want {
+			t.Errorf("versionFrom(%q, %+v) = %q, want %q", tc.release, tc.bi, got, tc.want)
+		}
+	}
+}
+
+// TestVersionOfACheckout builds tcpcheck in this checkout as a user does,
+// with VCS stamping on, and requires its version to name the commit.
+func TestVersionOfACheckout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds tcpcheck")
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skipf("not in a git checkout: %v", err)
+	}
+	top, err := exec.Command("git", "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A clone, as a user makes one: go does not stamp builds in a git
+	// worktree, whose .git is a file.
+	clone := filepath.Join(t.TempDir(), "tcpcheck")
+	for _, args := range [][]string{
+		{"clone", "-q", "--shared", "--no-checkout", strings.TrimSpace(string(top)), clone},
+		{"-C", clone, "checkout", "-q", strings.TrimSpace(string(head))},
+	} {
+		if out, err := exec.Command("git", args...).CombinedOutput(); err != nil {
+			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	exe := filepath.Join(t.TempDir(), "tcpcheck")
+	build := exec.Command("go", "build", "-buildvcs=true", "-o", exe, "./cmd/tcpcheck")
+	build.Dir = clone
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build in a clone: %v\n%s", err, out)
+	}
+	out, err := exec.Command(exe, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "devel") || !strings.Contains(string(out), string(head[:12])) {
+		t.Errorf("tcpcheck version of a build at %s printed %q: expected the commit, not devel", head[:12], out)
 	}
 }

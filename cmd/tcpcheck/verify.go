@@ -95,8 +95,8 @@ property's file.
 
 ` + exitCodesHelp,
 		Example: `  tcpcheck verify
-  tcpcheck verify --variant no-time-wait
-  tcpcheck verify my-properties.yaml --property no-half-open --max-time 5m
+  tcpcheck verify --variant rfc1337 --property time-wait-assassination
+  tcpcheck verify my-properties.yaml --property never-both-in-time-wait --max-time 5m
   tcpcheck verify --format github --sarif tcpcheck.sarif --junit tcpcheck.xml
   tcpcheck verify --format json --save-traces traces > report.json`,
 		Args: argsUsage(cobra.ArbitraryArgs),
