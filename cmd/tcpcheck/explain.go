@@ -50,7 +50,12 @@ read standard input.`,
   tcpcheck explain traces/time-wait-assassination.json --chart cex.svg
   tcpcheck verify my-properties.yaml --save-traces my-traces
   tcpcheck explain my-traces/never-both-in-time-wait.json --files my-properties.yaml`,
-		Args: argsUsage(cobra.ExactArgs(1)),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrf("explain takes one FILE, found %d arguments: expected a trace saved by verify --save-traces DIR, or a report written by verify --format json (- for standard input)", len(args))
+			}
+			return nil
+		},
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"json"}, cobra.ShellCompDirectiveFilterFileExt
 		},
@@ -131,7 +136,7 @@ func readInput(e *env, path string) ([]byte, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, usageErr(err)
+		return nil, usageErrf("cannot read %s: %v: expected a trace saved by verify --save-traces DIR, or a report written by verify --format json", path, unwrapPathErr(err))
 	}
 	return data, nil
 }

@@ -126,8 +126,12 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"graph", "--kind", "trace"}, "--kind trace needs --trace FILE"},
 		{[]string{"graph", "--kind", "reachable", "--model", "nope"}, `unknown model "nope"`},
 		{[]string{"graph", "--kind", "reachable", "--max-states", "0"}, "--max-states is 0"},
-		{[]string{"explain"}, "accepts 1 arg(s), received 0"},
-		{[]string{"explain", "testdata/does-not-exist.json"}, "no such file"},
+		{[]string{"explain"}, "explain takes one FILE, found 0 arguments: expected a trace saved by verify --save-traces DIR, or a report written by verify --format json"},
+		{[]string{"explain", "a.json", "b.json"}, "explain takes one FILE, found 2 arguments"},
+		{[]string{"explain", "testdata/does-not-exist.json"}, "cannot read testdata/does-not-exist.json: no such file or directory: expected a trace saved by verify --save-traces DIR, or a report written by verify --format json"},
+		{[]string{"verify", "--propery", "x"}, "unknown flag: --propery (did you mean --property?)"},
+		{[]string{"explain", "--colr", "never", "x.json"}, "unknown flag: --colr (did you mean --color?)"},
+		{[]string{"graph", "--zzzzzz"}, "unknown flag: --zzzzzz\n"},
 		{[]string{"--color", "sometimes", "spec"}, `--color is "sometimes"`},
 	} {
 		_, errOut, code := runCmd(t, "", tc.args...)
