@@ -277,17 +277,17 @@ func TestTraceJSONAndExplain(t *testing.T) {
 func TestExplainChart(t *testing.T) {
 	dir := t.TempDir()
 	dotFile := filepath.Join(dir, "chart.dot")
-	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", dotFile); code != ExitOK {
+	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "-o", dotFile); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	live, _, _ := runCmd(t, "", "graph", "--kind", "trace", "--trace", "testdata/trace-faults.json", faultsFile)
 	saved, _ := os.ReadFile(dotFile)
 	if live != string(saved) {
-		t.Error("explain --chart and graph --kind trace draw the same trace differently")
+		t.Error("explain -o and graph --kind trace draw the same trace differently")
 	}
 	requireDot(t)
 	svg := filepath.Join(dir, "chart.svg")
-	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", svg); code != ExitOK || errOut != "" {
+	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "-o", svg); code != ExitOK || errOut != "" {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 }

@@ -221,7 +221,7 @@ func TestSaveTracesNamesAreUnique(t *testing.T) {
 	}
 }
 
-// graph -o and explain --chart check their file before drawing, and
+// graph -o and explain -o check their file before drawing, and
 // leave nothing but the file behind.
 func TestGraphAndChartOutputs(t *testing.T) {
 	dir := t.TempDir()
@@ -230,25 +230,37 @@ func TestGraphAndChartOutputs(t *testing.T) {
 	if code != ExitUsage || !strings.Contains(errOut, "-o "+missing+": the directory") {
 		t.Errorf("graph: exit %d: %s", code, errOut)
 	}
-	_, errOut, code = runCmd(t, "", "explain", filepath.Join(dir, "no-trace.json"), "--chart", missing)
-	if code != ExitUsage || !strings.Contains(errOut, "--chart "+missing+": the directory") {
+	_, errOut, code = runCmd(t, "", "explain", filepath.Join(dir, "no-trace.json"), "-o", missing)
+	if code != ExitUsage || !strings.Contains(errOut, "-o "+missing+": the directory") {
 		t.Errorf("explain: exit %d: %s", code, errOut)
 	}
-	_, errOut, code = runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", dir)
+	_, errOut, code = runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--output", dir)
 	if code != ExitUsage || !strings.Contains(errOut, "cannot tell the image format") {
-		t.Errorf("explain --chart DIR: exit %d: %s", code, errOut)
+		t.Errorf("explain --output DIR: exit %d: %s", code, errOut)
 	}
-	_, errOut, code = runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", dir, "-T", "dot")
-	if code != ExitUsage || !strings.Contains(errOut, "--chart "+dir+" is a directory") {
-		t.Errorf("explain --chart DIR -T dot: exit %d: %s", code, errOut)
+	_, errOut, code = runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "-o", dir, "--format", "dot")
+	if code != ExitUsage || !strings.Contains(errOut, "-o "+dir+" is a directory") {
+		t.Errorf("explain -o DIR --format dot: exit %d: %s", code, errOut)
 	}
 	if _, errOut, code := runCmd(t, "", "graph", "-o", filepath.Join(dir, "g.dot")); code != ExitOK {
 		t.Fatalf("graph: exit %d: %s", code, errOut)
 	}
-	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", filepath.Join(dir, "c.dot")); code != ExitOK {
+	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "-o", filepath.Join(dir, "c.dot")); code != ExitOK {
 		t.Fatalf("explain: exit %d: %s", code, errOut)
 	}
-	if got := dirNames(t, dir); strings.Join(got, " ") != "c.dot g.dot" {
+	// The old spellings still work, and draw the same chart.
+	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", filepath.Join(dir, "old"), "--image-format", "dot"); code != ExitOK {
+		t.Fatalf("explain --chart --image-format: exit %d: %s", code, errOut)
+	}
+	c, _ := os.ReadFile(filepath.Join(dir, "c.dot"))
+	if old, _ := os.ReadFile(filepath.Join(dir, "old")); len(c) == 0 || string(old) != string(c) {
+		t.Error("explain --chart --image-format dot draws another chart than -o c.dot")
+	}
+	help, _, _ := runCmd(t, "", "explain", "--help")
+	if strings.Contains(help, "--chart string") || strings.Contains(help, "--image-format string") || !strings.Contains(help, "-o, --output") || !strings.Contains(help, "-T, --format") {
+		t.Errorf("explain --help should list -T/--format and -o/--output only:\n%s", help)
+	}
+	if got := dirNames(t, dir); strings.Join(got, " ") != "c.dot g.dot old" {
 		t.Errorf("files in %s: %v", dir, got)
 	}
 }
