@@ -100,7 +100,7 @@ func writeText(w io.Writer, rep *Report, o *Options) error {
 			// explain checks a trace against its property, which it has
 			// built in only for the default set.
 			files := ""
-			if r.Pos.File != "" && !strings.HasPrefix(r.Pos.File, "defaults/") {
+			if r.Pos.File != "" && !r.Builtin() {
 				files = " --files " + r.Pos.File
 			}
 			fmt.Fprintf(w, "%13s%s\n", "", p.paint(ansiDim, fmt.Sprintf("(tcpcheck verify --save-traces DIR, then tcpcheck explain DIR/%s%s, retells it step by step)", EscapeLine(file), EscapeLine(files))))

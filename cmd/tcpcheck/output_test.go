@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -262,5 +263,48 @@ func TestGraphAndChartOutputs(t *testing.T) {
 	}
 	if got := dirNames(t, dir); strings.Join(got, " ") != "c.dot g.dot old" {
 		t.Errorf("files in %s: %v", dir, got)
+	}
+}
+
+// TestBuiltinPropertyLocations: SARIF and GitHub annotations do not
+// point a built-in property at defaults/properties.yaml, a path that is
+// in tcpcheck's source and not in the user's repository; SARIF names the
+// property by a logical location instead.
+func TestBuiltinPropertyLocations(t *testing.T) {
+	args := []string{"verify", "--variant", "rfc1337", "--property", "time-wait-assassination,half-open-after-crash"}
+	sarif, _, code := runCmd(t, "", append(args, "--format", "sarif")...)
+	if code != ExitViolated {
+		t.Fatalf("exit %d", code)
+	}
+	golden(t, "verify-builtin.sarif.golden", sarif)
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID    string
+				Locations []struct {
+					PhysicalLocation map[string]any
+					LogicalLocations []struct{ Name, FullyQualifiedName string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(sarif), &log); err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Runs) != 1 || len(log.Runs[0].Results) != 1 {
+		t.Fatalf("expected one result (the failure): %s", sarif)
+	}
+	r := log.Runs[0].Results[0]
+	if len(r.Locations) != 1 || r.Locations[0].PhysicalLocation != nil || len(r.Locations[0].LogicalLocations) != 1 ||
+		r.Locations[0].LogicalLocations[0].Name != "time-wait-assassination" {
+		t.Errorf("result %s is located at %+v; want no physical location and a logical one naming the property", r.RuleID, r.Locations)
+	}
+	if strings.Contains(sarif, `"uri": "defaults/`) {
+		t.Error("the SARIF log points at defaults/, which the user's repository does not have")
+	}
+	gh, _, _ := runCmd(t, "", append(args, "--format", "github")...)
+	golden(t, "verify-builtin.github.golden", gh)
+	if strings.Contains(gh, "file=defaults") || !strings.Contains(gh, "::error title=tcpcheck%3A time-wait-assassination fail::built-in property (defaults/properties.yaml:") {
+		t.Errorf("github annotations:\n%s", gh)
 	}
 }
