@@ -56,6 +56,9 @@ func Spec(t *spec.Table, opt SpecOptions) *dot.Graph {
 	}
 	if opt.All {
 		title += "\nwith every row that changes state, not only the figure's arcs"
+		// Dot spreads the many arcs of a row sideways; stretching the
+		// drawing upright keeps it near square and pulls the labels apart.
+		g.Attr("ratio", "1.0")
 	}
 	g.Attrs("label", title+"\nx: no action", "labelloc", "t", "fontname", fontName, "fontsize", "14",
 		"nodesep", "0.6", "ranksep", "0.7", "newrank", "true")
@@ -121,12 +124,31 @@ func Spec(t *spec.Table, opt SpecOptions) *dot.Graph {
 			e.Attrs("style", "dashed", "color", variantColor, "fontcolor", variantColor)
 		}
 		e.Attr("label", label)
-		if r.From == r.To {
-			// Self-loops read better on the side of the box.
-			e.Attrs("headport", "e", "tailport", "e")
+		if side := loopSide(r.From.String()); r.From == r.To && side != "" {
+			e.Attrs("headport", side, "tailport", side)
 		}
 	}
 	return g
+}
+
+// loopSide is the side of a state's box its self-loops go on: away from
+// its row's other states, between which the flat arcs of the row and
+// their labels run (TIME-WAIT's 2MSL arc, SYN-SENT's arc to
+// SYN-RECEIVED). It is "" for a state alone in its row or in the middle
+// of one, where dot's own placement is best.
+func loopSide(state string) string {
+	for _, rank := range figureRanks {
+		if len(rank) < 2 {
+			continue
+		}
+		switch state {
+		case rank[0]:
+			return "w"
+		case rank[len(rank)-1]:
+			return "e"
+		}
+	}
+	return ""
 }
 
 // lowerHalf reports whether arcs from s to CLOSED go to the bottom CLOSED
