@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/emicklei/dot"
@@ -21,7 +22,6 @@ type box struct {
 func (a box) overlaps(b box) bool {
 	return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1
 }
-
 
 // layout is what dot made of a graph: its size, and the boxes of the
 // edge labels and nodes, and the curves of the edges, as dot -Tjson
@@ -187,5 +187,25 @@ func TestSpecDiagramLayout(t *testing.T) {
 				t.Errorf("%s --all: %.0f x %.0f points, aspect %.1f:1; want between 1:2 and 2:1", v, l.width, l.height, r)
 			}
 		}
+	}
+}
+
+// TestSequenceChartLayout: a long message (a necessity's runs to
+// hundreds of characters) is wrapped, so the chart stays as wide as its
+// lanes (it was 7635 points wide), and the lanes' labels do not overlap.
+func TestSequenceChartLayout(t *testing.T) {
+	v := faultTrace(t)
+	long := *v
+	long.Message = strings.Repeat("the property holds on the model, and the mutation that removes the element breaks it; ", 8)
+	l := measure(t, graphs.Sequence(&long))
+	if l.width > 1000 {
+		t.Errorf("a chart with a %d-character message is %.0f points wide; want at most 1000", len(long.Message), l.width)
+	}
+	src := string(graphs.DOT(graphs.Sequence(v)))
+	if !strings.Contains(src, "(a segment followed by ... is still in the network when the run ends)") {
+		t.Error("the chart does not explain the ... after a segment in flight")
+	}
+	if !strings.Contains(src, `dir="back"`) || strings.Contains(src, `[arrowhead="none"];`) {
+		t.Error("B's sends should have an arrowhead pointing at the network")
 	}
 }

@@ -17,6 +17,7 @@ const (
 	lossColor    = "#c0392b"
 	dupColor     = "#8e44ad"
 	cycleColor   = "#2471a3"
+	delayColor   = "#d35400"
 )
 
 // SpecOptions choose what the state diagram shows.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -428,5 +429,37 @@ func TestReferenceModel(t *testing.T) {
 	_, errOut, code := runCmd(t, "", "verify", "--model", "reference")
 	if want := `no model "reference" in the property files: reference is built in for graph --kind reachable`; code != ExitUsage || !strings.Contains(errOut, want) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestChartMarksTheBreak: the chart of TIME-WAIT assassination marks the
+// step that breaks the property and the delayed segment behind it (B's
+// ACK of step 6, delivered in step 10), and renders at a readable size.
+func TestChartMarksTheBreak(t *testing.T) {
+	out, errOut, code := runCmd(t, "", "graph", "--kind", "trace", "--property", "time-wait-assassination")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		`label="<SEQ=301><ACK=102><CTL=ACK>  ⟵ delayed until step 10"`,
+		`“connection reset”\n✗ breaks time-wait-assassination"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the chart lacks %s", want)
+		}
+	}
+	if n := strings.Count(out, "delayed until"); n != 1 {
+		t.Errorf("%d segments marked delayed; want 1", n)
+	}
+	requireDot(t)
+	svg, _, code := runCmd(t, "", "graph", "--kind", "trace", "--property", "time-wait-assassination", "-T", "svg")
+	m := regexp.MustCompile(`<svg width="([0-9]+)pt" height="([0-9]+)pt"`).FindStringSubmatch(svg)
+	if code != ExitOK || m == nil {
+		t.Fatalf("exit %d, no size in the SVG", code)
+	}
+	w, _ := strconv.Atoi(m[1])
+	h, _ := strconv.Atoi(m[2])
+	if w < 400 || w > 1000 || h < 600 || h > 1400 {
+		t.Errorf("the chart is %d x %d points; want 400-1000 wide and 600-1400 high", w, h)
 	}
 }
