@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/emicklei/dot"
 
+	"github.com/tcpcheck/tcpcheck/checker"
 	"github.com/tcpcheck/tcpcheck/graphs"
 	"github.com/tcpcheck/tcpcheck/spec"
 )
@@ -207,5 +209,78 @@ func TestSequenceChartLayout(t *testing.T) {
 	}
 	if !strings.Contains(src, `dir="back"`) || strings.Contains(src, `[arrowhead="none"];`) {
 		t.Error("B's sends should have an arrowhead pointing at the network")
+	}
+}
+
+// TestReachableGraphReads: the boxes of a reachable graph all read
+// differently (worlds with the same states and segments list what tells
+// them apart), a legend says what the marks mean, and dot lays the
+// clusters out without overlap.
+func TestReachableGraphReads(t *testing.T) {
+	m := checker.ClientServer()
+	m.Net.Capacity = 1
+	m.B.Close = false
+	sg, err := checker.Explore(m, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := graphs.Reachable(sg)
+	src := string(graphs.DOT(g))
+	labels := regexp.MustCompile(`label="(#[0-9]+\\n[^"]*)"`).FindAllStringSubmatch(src, -1)
+	if len(labels) != len(sg.States) {
+		t.Fatalf("found %d state labels, want %d", len(labels), len(sg.States))
+	}
+	seen := map[string]string{}
+	alike := 0
+	for _, l := range labels {
+		num, rest, _ := strings.Cut(l[1], `\n`)
+		if prev, ok := seen[rest]; ok {
+			t.Errorf("states %s and %s read alike:\n%s", prev, num, rest)
+		}
+		seen[rest] = num
+		if strings.Contains(rest, `\n·\n`) {
+			alike++
+		}
+	}
+	if alike == 0 {
+		t.Error("no state lists what tells it apart; this model has states that look alike")
+	}
+	for _, want := range []string{"double border: no successor", "red edge: a segment lost", "bold border: the initial state"} {
+		if !strings.Contains(src, want) {
+			t.Errorf("the legend lacks %q", want)
+		}
+	}
+	requireDot(t)
+	out, err := graphs.Render(context.Background(), graphs.DOT(g), "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Objects []struct {
+			Name string `json:"name"`
+			BB   string `json:"bb"`
+		} `json:"objects"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var clusters []box
+	for _, o := range doc.Objects {
+		if strings.HasPrefix(o.Name, "cluster") {
+			var b box
+			fmt.Sscanf(o.BB, "%g,%g,%g,%g", &b.x0, &b.y0, &b.x1, &b.y1)
+			b.what = o.Name
+			clusters = append(clusters, b)
+		}
+	}
+	if len(clusters) < 5 {
+		t.Fatalf("measured %d clusters", len(clusters))
+	}
+	for i := range clusters {
+		for j := i + 1; j < len(clusters); j++ {
+			if clusters[i].overlaps(clusters[j]) {
+				t.Errorf("clusters %s and %s overlap", clusters[i].what, clusters[j].what)
+			}
+		}
 	}
 }
