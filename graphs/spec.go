@@ -2,6 +2,7 @@ package graphs
 
 import (
 	"fmt"
+	"html"
 	"strings"
 
 	"github.com/emicklei/dot"
@@ -107,7 +108,22 @@ func Spec(t *spec.Table, opt SpecOptions) *dot.Graph {
 		}
 	}
 
+	// A state's self-loops are drawn as one loop labelled with every row,
+	// a variant's rows in red: dot stacks separate loops' labels on one
+	// another.
+	loops := map[spec.State][]spec.Row{}
 	for _, r := range drawn {
+		if r.From == r.To {
+			loops[r.From] = append(loops[r.From], r)
+		}
+	}
+	for _, r := range drawn {
+		if rs := loops[r.From]; r.From == r.To && len(rs) > 1 {
+			if rs[0].ID == r.ID {
+				selfLoops(g, nodes[r.From.String()], rs)
+			}
+			continue
+		}
 		from, ok1 := nodes[r.From.String()]
 		toName := r.To.String()
 		if r.To == spec.Closed && lowerHalf(r.From) {
@@ -130,6 +146,32 @@ func Spec(t *spec.Table, opt SpecOptions) *dot.Graph {
 		}
 	}
 	return g
+}
+
+// selfLoops draws the rows rs, self-loops of the state drawn as n, as
+// one loop whose label has a line (or two) per row.
+func selfLoops(g *dot.Graph, n dot.Node, rs []spec.Row) {
+	var lines, tips []string
+	variant := false
+	for _, r := range rs {
+		text := html.EscapeString(ArcLabel(r))
+		text = strings.ReplaceAll(text, "\n", "<br/>")
+		if r.Origin != spec.Base {
+			variant = true
+			text = fmt.Sprintf(`<font color="%s">%s<br/>[%s: %s]</font>`, variantColor, text, html.EscapeString(r.Variant), r.Origin)
+		}
+		lines = append(lines, text)
+		tips = append(tips, r.ID+" ("+r.Cite+")")
+	}
+	e := g.Edge(n, n)
+	e.Attrs("fontname", fontName, "fontsize", "10", "tooltip", strings.Join(tips, "; "))
+	e.Attr("label", dot.HTML(strings.Join(lines, "<br/>")))
+	if variant {
+		e.Attrs("style", "dashed", "color", variantColor)
+	}
+	if side := loopSide(rs[0].From.String()); side != "" {
+		e.Attrs("headport", side, "tailport", side)
+	}
 }
 
 // loopSide is the side of a state's box its self-loops go on: away from
