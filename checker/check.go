@@ -185,7 +185,7 @@ func (e *explorer) report() *Report {
 		switch {
 		case p.Kind == Reachable && o.Trace != nil:
 			o.Verdict = Holds
-			o.Message = fmt.Sprintf("reachable in %d steps", len(o.Trace.Steps))
+			o.Message = fmt.Sprintf("reachable in %s", steps(len(o.Trace.Steps)))
 		case o.Trace != nil:
 			o.Verdict = Violated
 			o.Message = violationMessage(p.Kind, o.Trace)
@@ -231,11 +231,19 @@ func omission(st *Stats) string {
 func violationMessage(k Kind, t *Trace) string {
 	switch k {
 	case DeadlockFree:
-		return fmt.Sprintf("a state with no successor that is not a valid end state, after %d steps", len(t.Steps))
+		return fmt.Sprintf("a state with no successor that is not a valid end state, after %s", steps(len(t.Steps)))
 	case StepInvariant:
 		return fmt.Sprintf("step %d breaks it", len(t.Steps))
 	case QuiescentInvariant:
-		return fmt.Sprintf("a quiescent state breaks it after %d steps", len(t.Steps))
+		return fmt.Sprintf("a quiescent state breaks it after %s", steps(len(t.Steps)))
 	}
-	return fmt.Sprintf("a state breaks it after %d steps", len(t.Steps))
+	return fmt.Sprintf("a state breaks it after %s", steps(len(t.Steps)))
+}
+
+// steps says how many steps: "1 step", "5 steps".
+func steps(n int) string {
+	if n == 1 {
+		return "1 step"
+	}
+	return fmt.Sprintf("%d steps", n)
 }

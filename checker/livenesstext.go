@@ -30,15 +30,15 @@ func violatedMessage(e *explorer, li *livenessIndex, res *livenessResult, g *lgr
 	if li.eventually {
 		b.WriteString("a run never reaches the predicate: ")
 	} else {
-		fmt.Fprintf(&b, "P holds after %d steps and Q never holds afterwards: ", res.startStep)
+		fmt.Fprintf(&b, "P holds after %s and Q never holds afterwards: ", steps(res.startStep))
 	}
 	if res.loopStart >= 0 {
-		fmt.Fprintf(&b, "from step %d a cycle of %d steps repeats forever, and it is fair under %s",
-			res.loopStart+1, len(res.edges)-res.loopStart, li.fairness)
+		fmt.Fprintf(&b, "from step %d a cycle of %s repeats forever, and it is fair under %s",
+			res.loopStart+1, steps(len(res.edges)-res.loopStart), li.fairness)
 		return b.String()
 	}
 	fin := tr.Final()
-	fmt.Fprintf(&b, "after %d steps, with A in %s and B in %s, the run ", len(res.edges), fin.E[A].TCB.State, fin.E[B].TCB.State)
+	fmt.Fprintf(&b, "after %s, with A in %s and B in %s, the run ", steps(len(res.edges)), fin.E[A].TCB.State, fin.E[B].TCB.State)
 	enabled, blocked := enabledThere(e, fin)
 	if g.en[res.last] == 0 {
 		b.WriteString("reaches a state with no successor")

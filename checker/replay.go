@@ -198,7 +198,7 @@ func Decide(m Model, p Property, tr *Trace) (Outcome, error) {
 		case k < 0:
 			return &ReplayError{Step: -1, Field: "steps", Msg: fmt.Sprintf("no state of the replayed run %s, so the run shows nothing about %s property %s: the replay expected a run whose last state does", what, p.Kind, p.Name)}
 		case k < last:
-			return &ReplayError{Step: k, Field: "n", Msg: fmt.Sprintf("the run has already shown it: the state after %d steps %s, so the trace should end there and step %d should not be in it", k, what, k+1)}
+			return &ReplayError{Step: k, Field: "n", Msg: fmt.Sprintf("the run has already shown it: the state after %s %s, so the trace should end there and step %d should not be in it", steps(k), what, k+1)}
 		}
 		return nil
 	}
@@ -218,7 +218,7 @@ func Decide(m Model, p Property, tr *Trace) (Outcome, error) {
 		if err := decideAt(first(p.Pred), "satisfies it"); err != nil {
 			return o, err
 		}
-		o.Verdict, o.Message = Holds, fmt.Sprintf("reachable in %d steps", last)
+		o.Verdict, o.Message = Holds, fmt.Sprintf("reachable in %s", steps(last))
 	case StepInvariant:
 		k := -1
 		for i := range tr.Steps {
@@ -287,7 +287,7 @@ func decideLiveness(m Model, p Property, tr *Trace, states []*World) (Outcome, e
 	if p.Kind == Eventually {
 		b.WriteString("a run never reaches the predicate: ")
 	} else {
-		fmt.Fprintf(&b, "P holds after %d steps and Q never holds afterwards: ", from)
+		fmt.Fprintf(&b, "P holds after %s and Q never holds afterwards: ", steps(from))
 	}
 	mc := newMachine(&m)
 	enabled := func(w *World) (en label, n, blocked int, names []string) {
@@ -321,14 +321,14 @@ func decideLiveness(m Model, p Property, tr *Trace, states []*World) (Outcome, e
 		if unfair := (wf&every | sf&some) &^ taken; unfair != 0 {
 			return o, &ReplayError{Step: -1, Field: "loop_start", Msg: fmt.Sprintf("the cycle from step %d is not fair under %s: %s stays possible on it and never happens, so no fair run repeats it", ls+1, fairness, labelNames(unfair))}
 		}
-		fmt.Fprintf(&b, "from step %d a cycle of %d steps repeats forever, and it is fair under %s", ls+1, last-ls, fairness)
+		fmt.Fprintf(&b, "from step %d a cycle of %s repeats forever, and it is fair under %s", ls+1, steps(last-ls), fairness)
 	} else {
 		fin := tr.Final()
 		en, n, blocked, names := enabled(fin)
 		if unfair := (wf | sf) & en; unfair != 0 {
 			return o, &ReplayError{Step: -1, Field: "steps", Msg: fmt.Sprintf("the replayed run stops with A in %s and B in %s, where %s forces %s to happen: a run that stops there is not fair, so it is no counterexample", fin.E[A].TCB.State, fin.E[B].TCB.State, fairness, labelNames(unfair))}
 		}
-		fmt.Fprintf(&b, "after %d steps, with A in %s and B in %s, the run ", last, fin.E[A].TCB.State, fin.E[B].TCB.State)
+		fmt.Fprintf(&b, "after %s, with A in %s and B in %s, the run ", steps(last), fin.E[A].TCB.State, fin.E[B].TCB.State)
 		if n == 0 {
 			b.WriteString("reaches a state with no successor")
 		} else {

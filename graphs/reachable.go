@@ -17,7 +17,8 @@ import (
 // world is drawn bold, and worlds without successors double-bordered. When
 // the graph was cut at its size cap, the title says so, a note counts the
 // transitions that lead out of the drawn part, and the worlds they leave
-// from are drawn dashed in red.
+// from are drawn dashed in red. A legend says what the marks mean, and
+// worlds that would read alike list what tells them apart (worldLabels).
 func Reachable(sg *checker.StateGraph) *dot.Graph {
 	g := dot.NewGraph(dot.Directed)
 	g.ID("reachable")
@@ -37,6 +38,7 @@ func Reachable(sg *checker.StateGraph) *dot.Graph {
 		out[e.From]++
 	}
 
+	labels := worldLabels(sg.States)
 	clusters := map[[2]spec.State]*dot.Graph{}
 	nodes := make([]dot.Node, len(sg.States))
 	for i := range sg.States {
@@ -50,7 +52,7 @@ func Reachable(sg *checker.StateGraph) *dot.Graph {
 			clusters[key] = c
 		}
 		n := c.Node(fmt.Sprintf("w%06d", i))
-		n.Attrs("label", worldLabel(i, w), "shape", "box", "style", "rounded,filled", "fillcolor", "white",
+		n.Attrs("label", labels[i], "shape", "box", "style", "rounded,filled", "fillcolor", "white",
 			"fontname", fontName, "fontsize", "9")
 		if i == 0 {
 			n.Attrs("penwidth", "2.5", "fillcolor", "#eaf2f8")
@@ -81,12 +83,114 @@ func Reachable(sg *checker.StateGraph) *dot.Graph {
 			ed.Attrs("color", dupColor, "fontcolor", dupColor)
 		}
 	}
+	legend := g.Node("zz-legend")
+	legend.Attrs("shape", "note", "fontname", fontName, "fontsize", "10", "label", reachableLegend)
 	if !sg.Complete {
 		n := g.Node("zz-cut")
 		n.Attrs("shape", "note", "label", fmt.Sprintf("graph cut at %d states\n%d transitions lead to states not drawn", len(sg.States), sg.Omitted),
 			"fontname", fontName, "fontsize", "11", "color", variantColor, "fontcolor", variantColor)
 	}
 	return g
+}
+
+// reachableLegend says what the marks of a reachable graph mean.
+const reachableLegend = `legend
+bold border: the initial state
+double border: no successor (every run that gets there ends)
+dashed red border: successors beyond the cap, not drawn
+red edge: a segment lost; dashed red: a variant's row
+purple edge: a segment duplicated
+A→B: segments in flight from A to B
+lines below a "·": what tells apart states that look alike`
+
+// worldLabels labels every world: worldLabel, and, for worlds whose
+// labels would be the same, the details in which they differ (the TCBs'
+// epochs, sequence numbers, retries and flags, the segments' numbers, the
+// user's calls, the incarnation, how the last connection ended, the
+// faults used), so that no two boxes read alike.
+func worldLabels(ws []checker.World) []string {
+	out := make([]string, len(ws))
+	same := map[string][]int{}
+	for i := range ws {
+		base := worldLabel(i, &ws[i])
+		out[i] = base
+		// The number on the first line is unique; group by the rest.
+		_, rest, _ := strings.Cut(base, "\n")
+		same[rest] = append(same[rest], i)
+	}
+	for _, group := range same {
+		if len(group) < 2 {
+			continue
+		}
+		details := make([][]string, len(group))
+		for k, i := range group {
+			details[k] = worldDetails(&ws[i])
+		}
+		for k, i := range group {
+			var differ []string
+			for j, d := range details[k] {
+				for _, other := range details {
+					if j >= len(other) || other[j] != d {
+						differ = append(differ, d)
+						break
+					}
+				}
+			}
+			if len(differ) > 0 {
+				out[i] += "\n·\n" + strings.Join(differ, "\n")
+			}
+		}
+	}
+	return out
+}
+
+// worldDetails lists a world's details in a fixed order, one per line.
+func worldDetails(w *checker.World) []string {
+	var d []string
+	for _, s := range []checker.Side{checker.A, checker.B} {
+		e := &w.E[s]
+		t := &e.TCB
+		d = append(d, fmt.Sprintf("%s ISS epoch %d", s, t.Epoch),
+			fmt.Sprintf("%s SND.UNA=%d SND.NXT=%d", s, t.SndUna, t.SndNxt),
+			fmt.Sprintf("%s IRS epoch %d, RCV.NXT=%d", s, t.IRSEpoch, t.RcvNxt),
+			fmt.Sprintf("%s retries %d", s, t.Retries))
+		var marks []string
+		for _, m := range []struct {
+			on   bool
+			name string
+		}{{t.Passive, "passive"}, {t.DataSent, "data sent"}, {t.DataQueued, "data queued"}, {t.ClosePending, "close pending"}, {t.SameISN, "same ISN"}} {
+			if m.on {
+				marks = append(marks, m.name)
+			}
+		}
+		if len(marks) == 0 {
+			marks = []string{"none"}
+		}
+		d = append(d, fmt.Sprintf("%s TCB flags: %s", s, strings.Join(marks, ", ")))
+		var calls []string
+		for _, c := range []struct {
+			on   bool
+			name string
+		}{{e.Opened, "opened"}, {e.Sent, "sent"}, {e.Closed, "closed"}, {e.Aborted, "aborted"}, {e.Crashed, "crashed"}} {
+			if c.on {
+				calls = append(calls, c.name)
+			}
+		}
+		if len(calls) == 0 {
+			calls = []string{"no calls"}
+		}
+		d = append(d, fmt.Sprintf("%s user: %s", s, strings.Join(calls, ", ")))
+		d = append(d, fmt.Sprintf("%s incarnation %d, ended %s", s, e.Incarnation, e.Ended))
+	}
+	for _, s := range []checker.Side{checker.A, checker.B} {
+		var segs []string
+		for _, g := range w.Net[s].Segments() {
+			segs = append(segs, g.String())
+		}
+		d = append(d, fmt.Sprintf("%s→%s [%s]", s, s.Peer(), strings.Join(segs, " ")))
+	}
+	d = append(d, fmt.Sprintf("lost %d, duplicated %d", w.Lost, w.Duplicated))
+	return d
 }
 
 // worldLabel renders a world compactly: its number, the two states, and

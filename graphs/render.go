@@ -18,6 +18,9 @@ var ErrNoGraphviz = errors.New("the dot program of Graphviz was not found on PAT
 // Formats lists the output formats Render accepts besides DOT.
 var Formats = []string{"svg", "png"}
 
+// layoutFormats are what Render also accepts, for measuring a layout.
+var layoutFormats = []string{"json"}
+
 // DOT returns a graph's DOT source, ending in a newline.
 func DOT(g *dot.Graph) []byte {
 	var b bytes.Buffer
@@ -31,7 +34,7 @@ func DOT(g *dot.Graph) []byte {
 // that a caller can refuse a drawing Graphviz had to guess at.
 func Render(ctx context.Context, src []byte, format string) ([]byte, error) {
 	ok := false
-	for _, f := range Formats {
+	for _, f := range append(Formats, layoutFormats...) {
 		ok = ok || f == format
 	}
 	if !ok {

@@ -22,7 +22,11 @@ import (
 // network lane says "✕ lost" at that step, in red. A duplicated segment's
 // second copy leaves from a purple "duplicated" mark, its arrow dashed. A
 // segment still in flight when the trace ends is followed by "...", as in
-// the RFC. The cycle of a lasso is bracketed on the right.
+// the RFC, and the title says so. The cycle of a lasso is bracketed on
+// the right. When the last step breaks the property, its box is outlined
+// in red, and the segment behind it that waited longest in the network
+// (following each delivery back to the step whose delivery sent it) is
+// drawn in orange and marked "delayed". The title's message is wrapped.
 func Sequence(v *checker.TraceView) *dot.Graph {
 	g := dot.NewGraph(dot.Directed)
 	g.ID("msc")
@@ -88,7 +92,7 @@ func Sequence(v *checker.TraceView) *dot.Graph {
 	// network lane, joined to the sender by a line.
 	send := func(r int, segs []checker.SegmentView, copy bool) {
 		for _, seg := range segs {
-			f := &flight{seg: seg, src: grid[r][1], copy: copy, row: r, line: len(netText[r])}
+			f := &flight{seg: seg, src: grid[r][1], copy: copy, row: r, line: len(netText[r]), step: r - 2}
 			d := dirOf(seg.From)
 			chans[d] = append(chans[d], f)
 			netText[r] = append(netText[r], seg.Text)
@@ -109,6 +113,13 @@ func Sequence(v *checker.TraceView) *dot.Graph {
 	send(1, v.Initial.InFlight.AToB, false)
 	send(1, v.Initial.InFlight.BToA, false)
 
+	// The run breaks the property at its last step, unless it is a lasso
+	// (whose cycle is the counterexample) or a witness.
+	breaks := !lasso && v.Verdict == "violated" && len(v.Steps) > 0
+	// delivered[i] is the segment step i+1 delivered, and arrow[i] the
+	// arrow drawn for it, to mark the delayed segment behind the break.
+	delivered := make([]*flight, len(v.Steps))
+	arrow := make([]*dot.Edge, len(v.Steps))
 	for i := range v.Steps {
 		s := &v.Steps[i]
 		r := len(grid)
@@ -159,13 +170,19 @@ func Sequence(v *checker.TraceView) *dot.Graph {
 			if s.Notice != "" {
 				label += "\n“" + s.Notice + "”"
 			}
+			if breaks && i == len(v.Steps)-1 {
+				label += "\n✗ breaks " + orTrace(v.Property)
+			}
 			stateNode(row[actLane], label, true)
+			if breaks && i == len(v.Steps)-1 {
+				row[actLane].Attrs("color", lossColor, "penwidth", "3", "fontcolor", lossColor)
+			}
 			tip := s.Event
 			if s.Row != "" {
 				tip += " (row " + s.Row + ", " + s.Cite + ")"
 			}
 			row[actLane].Attr("tooltip", tip)
-			if before != after {
+			if before != after && !(breaks && i == len(v.Steps)-1) {
 				row[actLane].Attr("penwidth", "2")
 			}
 			if s.RowVariant != "" {
@@ -178,6 +195,7 @@ func Sequence(v *checker.TraceView) *dot.Graph {
 					if f.copy {
 						e.Attrs("style", "dashed", "color", dupColor)
 					}
+					delivered[i], arrow[i] = f, &e
 				}
 			}
 			for _, d := range s.Dropped {
@@ -187,22 +205,51 @@ func Sequence(v *checker.TraceView) *dot.Graph {
 			if len(s.Sent) > 0 {
 				netNode(r, "black")
 				send(r, s.Sent, false)
-				// Flat edges run left to right, like the lanes' order.
+				// Flat edges run left to right, like the lanes' order; B's
+				// points back, so both have their head at the network.
 				if actLane == 0 {
-					g.Edge(row[0], row[1]).Attr("arrowhead", "none")
+					g.Edge(row[0], row[1]).Attr("arrowsize", "0.6")
 				} else {
-					g.Edge(row[1], row[2]).Attr("arrowhead", "none")
+					g.Edge(row[1], row[2]).Attrs("dir", "back", "arrowsize", "0.6")
 				}
 			}
 		}
 	}
 
+	if breaks {
+		// The delayed segment behind the break: follow the deliveries
+		// back from the last step (each step's segments were sent in
+		// answer to what that step delivered) to the segment that waited
+		// longest in the network while other steps ran.
+		var late *flight
+		lateStep := -1
+		for i := len(v.Steps) - 1; i >= 0 && delivered[i] != nil; {
+			f := delivered[i]
+			if wait := i - f.step; wait > 1 && (late == nil || wait > lateStep-late.step) {
+				late, lateStep = f, i
+			}
+			if f.step < 0 || f.step >= i {
+				break
+			}
+			i = f.step
+		}
+		if late != nil {
+			netText[late.row][late.line] += fmt.Sprintf("  ⟵ delayed until step %d", lateStep+1)
+			arrow[lateStep].Attrs("color", delayColor, "penwidth", "2.5")
+		}
+	}
+
 	// A segment still in flight at the end is followed by "...", as in
 	// the RFC's figures.
+	inFlight := false
 	for d := range chans {
 		for _, f := range chans[d] {
 			netText[f.row][f.line] += " ..."
+			inFlight = true
 		}
+	}
+	if inFlight {
+		g.Attr("label", sequenceTitle(v)+"\n(a segment followed by ... is still in the network when the run ends)")
 	}
 	for r := range grid {
 		if len(netText[r]) > 0 {
@@ -257,6 +304,17 @@ type flight struct {
 	copy bool
 	// row and line place the segment's text in the network lane.
 	row, line int
+	// step is the index of the step that sent it, -1 for the initial
+	// world's segments.
+	step int
+}
+
+// orTrace names a property, or says "the property".
+func orTrace(name string) string {
+	if name == "" {
+		return "the property"
+	}
+	return name
 }
 
 // match finds the in-flight segment a delivery, loss or duplication takes:
@@ -285,9 +343,35 @@ func sequenceTitle(v *checker.TraceView) string {
 	}
 	fmt.Fprintf(&b, "\nmodel %s, variant %s", v.Model, v.Variant)
 	if v.Message != "" {
-		b.WriteString("\n" + v.Message)
+		b.WriteString("\n" + wrap(v.Message, titleWidth))
 	}
 	return b.String()
+}
+
+// titleWidth is the length a chart's title lines are wrapped at: a
+// necessity's message runs to hundreds of characters, which on one line
+// made the chart thousands of points wide.
+const titleWidth = 90
+
+// wrap breaks text into lines of at most width bytes, at spaces (a word
+// longer than width gets a line of its own).
+func wrap(text string, width int) string {
+	var lines []string
+	for _, para := range strings.Split(text, "\n") {
+		line := ""
+		for _, w := range strings.Fields(para) {
+			if line != "" && len(line)+1+len(w) > width {
+				lines = append(lines, line)
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += w
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // shortEvent names what happened to the actor in a few words.

@@ -2,6 +2,7 @@ package graphs
 
 import (
 	"fmt"
+	"html"
 	"strings"
 
 	"github.com/emicklei/dot"
@@ -17,6 +18,7 @@ const (
 	lossColor    = "#c0392b"
 	dupColor     = "#8e44ad"
 	cycleColor   = "#2471a3"
+	delayColor   = "#d35400"
 )
 
 // SpecOptions choose what the state diagram shows.
@@ -56,6 +58,9 @@ func Spec(t *spec.Table, opt SpecOptions) *dot.Graph {
 	}
 	if opt.All {
 		title += "\nwith every row that changes state, not only the figure's arcs"
+		// Dot spreads the many arcs of a row sideways; stretching the
+		// drawing upright keeps it near square and pulls the labels apart.
+		g.Attr("ratio", "1.0")
 	}
 	g.Attrs("label", title+"\nx: no action", "labelloc", "t", "fontname", fontName, "fontsize", "14",
 		"nodesep", "0.6", "ranksep", "0.7", "newrank", "true")
@@ -103,7 +108,22 @@ func Spec(t *spec.Table, opt SpecOptions) *dot.Graph {
 		}
 	}
 
+	// A state's self-loops are drawn as one loop labelled with every row,
+	// a variant's rows in red: dot stacks separate loops' labels on one
+	// another.
+	loops := map[spec.State][]spec.Row{}
 	for _, r := range drawn {
+		if r.From == r.To {
+			loops[r.From] = append(loops[r.From], r)
+		}
+	}
+	for _, r := range drawn {
+		if rs := loops[r.From]; r.From == r.To && len(rs) > 1 {
+			if rs[0].ID == r.ID {
+				selfLoops(g, nodes[r.From.String()], rs)
+			}
+			continue
+		}
 		from, ok1 := nodes[r.From.String()]
 		toName := r.To.String()
 		if r.To == spec.Closed && lowerHalf(r.From) {
@@ -121,12 +141,57 @@ func Spec(t *spec.Table, opt SpecOptions) *dot.Graph {
 			e.Attrs("style", "dashed", "color", variantColor, "fontcolor", variantColor)
 		}
 		e.Attr("label", label)
-		if r.From == r.To {
-			// Self-loops read better on the side of the box.
-			e.Attrs("headport", "e", "tailport", "e")
+		if side := loopSide(r.From.String()); r.From == r.To && side != "" {
+			e.Attrs("headport", side, "tailport", side)
 		}
 	}
 	return g
+}
+
+// selfLoops draws the rows rs, self-loops of the state drawn as n, as
+// one loop whose label has a line (or two) per row.
+func selfLoops(g *dot.Graph, n dot.Node, rs []spec.Row) {
+	var lines, tips []string
+	variant := false
+	for _, r := range rs {
+		text := html.EscapeString(ArcLabel(r))
+		text = strings.ReplaceAll(text, "\n", "<br/>")
+		if r.Origin != spec.Base {
+			variant = true
+			text = fmt.Sprintf(`<font color="%s">%s<br/>[%s: %s]</font>`, variantColor, text, html.EscapeString(r.Variant), r.Origin)
+		}
+		lines = append(lines, text)
+		tips = append(tips, r.ID+" ("+r.Cite+")")
+	}
+	e := g.Edge(n, n)
+	e.Attrs("fontname", fontName, "fontsize", "10", "tooltip", strings.Join(tips, "; "))
+	e.Attr("label", dot.HTML(strings.Join(lines, "<br/>")))
+	if variant {
+		e.Attrs("style", "dashed", "color", variantColor)
+	}
+	if side := loopSide(rs[0].From.String()); side != "" {
+		e.Attrs("headport", side, "tailport", side)
+	}
+}
+
+// loopSide is the side of a state's box its self-loops go on: away from
+// its row's other states, between which the flat arcs of the row and
+// their labels run (TIME-WAIT's 2MSL arc, SYN-SENT's arc to
+// SYN-RECEIVED). It is "" for a state alone in its row or in the middle
+// of one, where dot's own placement is best.
+func loopSide(state string) string {
+	for _, rank := range figureRanks {
+		if len(rank) < 2 {
+			continue
+		}
+		switch state {
+		case rank[0]:
+			return "w"
+		case rank[len(rank)-1]:
+			return "e"
+		}
+	}
+	return ""
 }
 
 // lowerHalf reports whether arcs from s to CLOSED go to the bottom CLOSED

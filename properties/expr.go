@@ -352,6 +352,8 @@ func parseFormula(src string) (p, q node, err *exprError) {
 			msg += ` (missing "&&" or "||"?)`
 		case tRParen:
 			msg = `unexpected ")": no "(" is open`
+		case tArrow:
+			msg += ` ("->" is not an operator here: write "=>" for implies, or "~>" for leads-to)`
 		}
 		return nil, nil, &exprError{t.pos, msg}
 	}

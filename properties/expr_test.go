@@ -213,6 +213,7 @@ func TestFormulaErrors(t *testing.T) {
 		{"(A.state == CLOSED", false, 18, `expected ")" to close a "(", found the end of the formula`},
 		{"A.state == CLOSED)", false, 17, `unexpected ")": no "(" is open`},
 		{"A.state == CLOSED B.state == CLOSED", false, 18, `unexpected "B" after a complete formula (missing "&&" or "||"?)`},
+		{"A.state == CLOSED -> B.state == CLOSED", false, 18, `unexpected "->" after a complete formula ("->" is not an operator here: write "=>" for implies, or "~>" for leads-to)`},
 		{"A.state", false, 0, "the formula is a state, not a truth value (did you mean to compare it with something?)"},
 		{"A.state == 3", false, 8, "cannot compare a state with a number"},
 		{"A.state < CLOSED", false, 8, "a state can only be compared with == and != (< has no order)"},

@@ -64,6 +64,16 @@ func TestLoadErrors(t *testing.T) {
 			want: []string{`p.yaml:3:5: unknown key "speed" in a model (expected one of name, description, extends, variant, overlay, a, b, network, retries, user-timeout, reopens, reuse-isn)`},
 		},
 		{
+			name: "unquoted negation is a YAML tag",
+			src: `properties:
+  - name: p
+    model: client-server
+    kind: invariant
+    formula: !A.crashed
+`,
+			want: []string{`p.yaml:5:14: "formula" starts with "!", which YAML reads as a tag (!A.crashed), not as text: quote the value, as in formula: "!A.crashed"`},
+		},
+		{
 			name: "unknown top-level key",
 			src:  "propertes: []\n",
 			want: []string{`p.yaml:1:1: unknown key "propertes" in a property file (did you mean "properties"?)`},

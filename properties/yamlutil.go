@@ -339,6 +339,12 @@ func (f *fileDec) str(key string, n *yaml.Node) (string, bool) {
 		f.errorf(n, "%q must be text, found %s", key, describe(n))
 		return "", false
 	}
+	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+		// formula: !A.crashed is the tag "!A.crashed" on an empty value.
+		text := strings.TrimSpace(n.Tag + " " + n.Value)
+		f.errorf(n, "%q starts with \"!\", which YAML reads as a tag (%s), not as text: quote the value, as in %s: %q", key, n.Tag, key, text)
+		return "", false
+	}
 	return n.Value, true
 }
 

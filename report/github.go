@@ -21,11 +21,14 @@ func ghEscapeProperty(s string) string {
 
 // GitHubAnnotation formats one workflow command.
 func GitHubAnnotation(level, file string, line, col int, title, msg string) string {
-	props := []string{"file=" + ghEscapeProperty(filepath.ToSlash(file))}
-	if line > 0 {
+	var props []string
+	if file != "" {
+		props = append(props, "file="+ghEscapeProperty(filepath.ToSlash(file)))
+	}
+	if file != "" && line > 0 {
 		props = append(props, fmt.Sprintf("line=%d", line))
 	}
-	if col > 0 {
+	if file != "" && col > 0 {
 		props = append(props, fmt.Sprintf("col=%d", col))
 	}
 	props = append(props, "title="+ghEscapeProperty(title))
@@ -57,7 +60,14 @@ func writeGitHub(w io.Writer, rep *Report, _ *Options) error {
 			WriteTextChart(&chart, r.Trace)
 			msg += "\n\n" + strings.TrimRight(chart.String(), "\n")
 		}
-		fmt.Fprintln(w, GitHubAnnotation(level, r.Pos.File, r.Pos.Line, r.Pos.Col, fmt.Sprintf("tcpcheck: %s %s", EscapeLine(r.Name), r.Status), msg))
+		file := r.Pos.File
+		if r.Builtin() {
+			// A built-in property is in no file of the repository, so
+			// the annotation is not attached to one.
+			file = ""
+			msg = fmt.Sprintf("built-in property (%s in tcpcheck's embedded default set) ", EscapeLine(r.Pos.String())) + msg
+		}
+		fmt.Fprintln(w, GitHubAnnotation(level, file, r.Pos.Line, r.Pos.Col, fmt.Sprintf("tcpcheck: %s %s", EscapeLine(r.Name), r.Status), msg))
 	}
 	fmt.Fprintln(w, summaryLine(rep, false))
 	return nil

@@ -12,6 +12,8 @@ package report
 
 import (
 	"errors"
+	"path/filepath"
+	"strings"
 
 	"github.com/tcpcheck/tcpcheck/checker"
 	"github.com/tcpcheck/tcpcheck/properties"
@@ -65,6 +67,11 @@ type Result struct {
 	ExitCode int
 	report   *checker.Report
 }
+
+// Builtin reports whether the property is one of tcpcheck's embedded
+// default set, whose positions are under defaults/, a directory of
+// tcpcheck's source and not of the user's repository.
+func (r *Result) Builtin() bool { return strings.HasPrefix(filepath.ToSlash(r.Pos.File), "defaults/") }
 
 // ModelStats describe one search, for --stats.
 type ModelStats struct {

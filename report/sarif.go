@@ -60,7 +60,16 @@ type sarifResult struct {
 
 type sarifLocation struct {
 	PhysicalLocation *sarifPhysical `json:"physicalLocation,omitempty"`
+	LogicalLocations []sarifLogical `json:"logicalLocations,omitempty"`
 	Message          *sarifMessage  `json:"message,omitempty"`
+}
+
+// sarifLogical names a built-in property, which has no file in the
+// user's repository.
+type sarifLogical struct {
+	Name               string `json:"name"`
+	FullyQualifiedName string `json:"fullyQualifiedName"`
+	Kind               string `json:"kind"`
 }
 
 type sarifPhysical struct {
@@ -92,10 +101,22 @@ type sarifThreadFlowLocation struct {
 	ExecutionOrder int           `json:"executionOrder"`
 }
 
-// sarifLocationOf points at a property's line in its YAML file. Relative
+// sarifLocationOf locates a property: at its line in its YAML file, or,
+// for a built-in property, which is in no file of the user's repository,
+// by a logical location that names it.
+func sarifLocationOf(r *Result, msg *sarifMessage) sarifLocation {
+	if r.Builtin() {
+		return sarifLocation{LogicalLocations: []sarifLogical{{Name: r.Name,
+			FullyQualifiedName: "tcpcheck/built-in/" + r.Name,
+			Kind:               "resource"}}, Message: msg}
+	}
+	return sarifLocation{PhysicalLocation: sarifPhysicalOf(r), Message: msg}
+}
+
+// sarifPhysicalOf points at a property's line in its YAML file. Relative
 // paths are relative to the source root (%SRCROOT%), as code scanning
 // expects.
-func sarifLocationOf(r *Result) *sarifPhysical {
+func sarifPhysicalOf(r *Result) *sarifPhysical {
 	uri := filepath.ToSlash(r.Pos.File)
 	base := "%SRCROOT%"
 	if filepath.IsAbs(r.Pos.File) {
@@ -142,8 +163,11 @@ func writeSARIF(w io.Writer, rep *Report, _ *Options) error {
 		res := sarifResult{
 			RuleID: r.Name, RuleIndex: i, Kind: "fail", Level: level,
 			Message:    sarifMessage{Text: fmt.Sprintf("%s (%s on %s): %s", r.Name, r.Kind, r.Model, outcomeText(r))},
-			Locations:  []sarifLocation{{PhysicalLocation: sarifLocationOf(r)}},
+			Locations:  []sarifLocation{sarifLocationOf(r, nil)},
 			Properties: map[string]any{"status": r.Status, "verdict": r.Verdict, "expected": r.Expected, "model": r.Model, "variant": r.Variant},
+		}
+		if r.Builtin() {
+			res.Properties["builtin"] = filepath.ToSlash(r.Pos.String()) + " in tcpcheck's embedded default set"
 		}
 		if r.Trace != nil && len(r.Trace.Steps) > 0 {
 			tf := sarifThreadFlow{}
@@ -157,7 +181,7 @@ func writeSARIF(w io.Writer, rep *Report, _ *Options) error {
 					text = "cycle starts: " + text
 				}
 				tf.Locations = append(tf.Locations, sarifThreadFlowLocation{
-					Location: sarifLocation{PhysicalLocation: sarifLocationOf(r), Message: &sarifMessage{Text: text}}, ExecutionOrder: s.N})
+					Location: sarifLocationOf(r, &sarifMessage{Text: text}), ExecutionOrder: s.N})
 			}
 			res.CodeFlows = []sarifCodeFlow{{Message: &sarifMessage{Text: "counterexample"}, ThreadFlows: []sarifThreadFlow{tf}}}
 		}

@@ -82,7 +82,11 @@ func writeText(w io.Writer, rep *Report, o *Options) error {
 			if r.Verdict == "holds" {
 				what = "witness"
 			}
-			fmt.Fprintf(w, "%13s%s (%d steps):\n", "", what, len(r.Trace.Steps))
+			n := fmt.Sprintf("%d steps", len(r.Trace.Steps))
+			if len(r.Trace.Steps) == 1 {
+				n = "1 step"
+			}
+			fmt.Fprintf(w, "%13s%s (%s):\n", "", what, n)
 			var chart bytes.Buffer
 			WriteTextChart(&chart, r.Trace)
 			for _, line := range strings.Split(strings.TrimRight(chart.String(), "\n"), "\n") {
@@ -96,7 +100,7 @@ func writeText(w io.Writer, rep *Report, o *Options) error {
 			// explain checks a trace against its property, which it has
 			// built in only for the default set.
 			files := ""
-			if r.Pos.File != "" && !strings.HasPrefix(r.Pos.File, "defaults/") {
+			if r.Pos.File != "" && !r.Builtin() {
 				files = " --files " + r.Pos.File
 			}
 			fmt.Fprintf(w, "%13s%s\n", "", p.paint(ansiDim, fmt.Sprintf("(tcpcheck verify --save-traces DIR, then tcpcheck explain DIR/%s%s, retells it step by step)", EscapeLine(file), EscapeLine(files))))
@@ -105,8 +109,10 @@ func writeText(w io.Writer, rep *Report, o *Options) error {
 	if len(rep.Stats) > 0 {
 		fmt.Fprintln(w)
 		for _, s := range rep.Stats {
-			fmt.Fprintf(w, "stats %s (%s): %d states, %d transitions, %d generated, depth %d, %s, memory %s (%.1f bytes/state), elapsed %s, %.0f states/s",
-				s.Model, s.Variant, s.Distinct, s.Transitions, s.Generated, s.Depth, s.Strategy, byteSize(s.StoreBytes), s.BytesPerState,
+			// Generated equals Transitions (the search counts both
+			// per batch of successors), so the line says it once.
+			fmt.Fprintf(w, "stats %s (%s): %d states, %d transitions, depth %d, %s, memory %s (%.1f bytes/state), elapsed %s, %.0f states/s",
+				s.Model, s.Variant, s.Distinct, s.Transitions, s.Depth, s.Strategy, byteSize(s.StoreBytes), s.BytesPerState,
 				time.Duration(s.ElapsedSeconds*float64(time.Second)).Round(time.Millisecond), s.StatesPerSecond)
 			if s.Bound != "" {
 				fmt.Fprintf(w, ", cut by the %s bound", s.Bound)
@@ -155,10 +161,10 @@ func summaryLine(rep *Report, p painter) string {
 		return p.paint(ansiBold+ansiRed, fmt.Sprintf("%s did not have the expected verdict", plural(rep.Fail, "property", "properties"))) + " (" + counts + ")." + interrupted
 	case ExitInconclusive:
 		if rep.Interrupted {
-			return p.paint(ansiBold+ansiYellow, fmt.Sprintf("Interrupted: %s not decided, so nothing is verified about them", plural(rep.Inconclusive, "property was", "properties were"))) +
-				" (" + counts + "). A signal (SIGINT or SIGTERM) stopped the search; run again to the end, or with --max-time, to decide them."
+			return p.paint(ansiBold+ansiYellow, fmt.Sprintf("Interrupted: %s not decided, so nothing is verified about %s", plural(rep.Inconclusive, "property was", "properties were"), themOrIt(rep.Inconclusive))) +
+				" (" + counts + "). A signal (SIGINT or SIGTERM) stopped the search; run again to the end, or with --max-time, to decide " + themOrIt(rep.Inconclusive) + "."
 		}
-		return p.paint(ansiBold+ansiYellow, fmt.Sprintf("Inconclusive: %s not decided, so nothing is verified about them", plural(rep.Inconclusive, "property was", "properties were"))) +
+		return p.paint(ansiBold+ansiYellow, fmt.Sprintf("Inconclusive: %s not decided, so nothing is verified about %s", plural(rep.Inconclusive, "property was", "properties were"), themOrIt(rep.Inconclusive))) +
 			" (" + counts + "). Each says why: a search bound (raise --max-states, --max-depth, --max-time or --max-memory) or, for liveness, --fingerprint (check without it)."
 	}
 	return p.paint(ansiBold+ansiRed, fmt.Sprintf("%s could not be checked", plural(rep.Errors, "property", "properties"))) + " (" + counts + ")." + interrupted
@@ -176,4 +182,12 @@ func byteSize(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// themOrIt is the pronoun for n properties.
+func themOrIt(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }

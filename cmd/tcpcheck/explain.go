@@ -45,20 +45,27 @@ what the replay expected there. The default models and properties are
 built in; for a trace of a property of your own, pass its property file
 (and any model files) with --files.
 
-With --chart FILE, also draw the chart with Graphviz into FILE: SVG or PNG by
-the file's extension (or -T), or DOT for a .dot file. Use "-" for FILE to
-read standard input.
+With -o FILE, also draw the message-sequence chart with Graphviz into FILE:
+SVG or PNG by the file's extension (or -T/--format), or DOT for a .dot
+file; -T and -o are spelled as in graph (the older --image-format and
+--chart still work). Use "-" for FILE to read standard input.
 
 With --html FILE, also write the trace as one self-contained HTML page
 (nothing is fetched when it is opened): an interactive message-sequence
 chart to step through with the arrow keys, beside both endpoints' TCBs,
 the row taken with its RFC citation and the state diagram.`,
-		Example: `  tcpcheck verify --format json > report.json
-  tcpcheck explain report.json --property no-half-open
-  tcpcheck explain traces/no-half-open.json --chart no-half-open.svg
-  tcpcheck explain traces/no-half-open.json --html no-half-open.html
-  tcpcheck explain traces/my-property.json --files my-properties.yaml`,
-		Args: argsUsage(cobra.ExactArgs(1)),
+		Example: `  tcpcheck verify --format json --save-traces traces > report.json
+  tcpcheck explain report.json --property time-wait-assassination
+  tcpcheck explain traces/time-wait-assassination.json -o cex.svg
+  tcpcheck explain traces/time-wait-assassination.json --html cex.html
+  tcpcheck verify my-properties.yaml --save-traces my-traces
+  tcpcheck explain my-traces/never-both-in-time-wait.json --files my-properties.yaml`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrf("explain takes one FILE, found %d arguments: expected a trace saved by verify --save-traces DIR, or a report written by verify --format json (- for standard input)", len(args))
+			}
+			return nil
+		},
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"json"}, cobra.ShellCompDirectiveFilterFileExt
 		},
@@ -70,7 +77,7 @@ the row taken with its RFC citation and the state diagram.`,
 					return err
 				}
 				if f.chart != "-" {
-					if err := checkOutputs([]outputFile{{"--chart", f.chart}}, "", ""); err != nil {
+					if err := checkOutputs([]outputFile{{"-o", f.chart}}, "", ""); err != nil {
 						return err
 					}
 				}
@@ -78,7 +85,7 @@ the row taken with its RFC citation and the state diagram.`,
 			if f.html != "" {
 				outs := []outputFile{{"--html", f.html}}
 				if f.chart != "" && f.chart != "-" {
-					outs = append(outs, outputFile{"--chart", f.chart})
+					outs = append(outs, outputFile{"-o", f.chart})
 				}
 				if err := checkOutputs(outs, "", ""); err != nil {
 					return err
@@ -98,7 +105,7 @@ the row taken with its RFC citation and the state diagram.`,
 				}
 			}
 			if f.chart != "" {
-				if err := writeGraph(cmd, e, graphs.Sequence(v), format, "--chart", f.chart); err != nil {
+				if err := writeGraph(cmd, e, graphs.Sequence(v), format, "-o", f.chart); err != nil {
 					return err
 				}
 			}
@@ -115,13 +122,19 @@ the row taken with its RFC citation and the state diagram.`,
 		},
 	}
 	cmd.Flags().StringVar(&f.property, "property", "", "in a report, the property whose counterexample to explain")
-	cmd.Flags().StringVar(&f.chart, "chart", "", "also draw the chart into this file (.svg, .png or .dot)")
-	cmd.Flags().StringVarP(&f.format, "image-format", "T", "", "format of --chart: svg, png or dot (default: from the file's extension)")
+	cmd.Flags().StringVarP(&f.chart, "output", "o", "", "also draw the message-sequence chart into this file (.svg, .png or .dot)")
+	cmd.Flags().StringVarP(&f.format, "format", "T", "", "format of -o: svg, png or dot (default: from the file's extension)")
+	// The spellings before graph's -T/--format and -o/--output were
+	// adopted here; they keep working, unlisted.
+	cmd.Flags().StringVar(&f.chart, "chart", "", "the old spelling of --output")
+	cmd.Flags().StringVar(&f.format, "image-format", "", "the old spelling of --format")
+	_ = cmd.Flags().MarkHidden("chart")
+	_ = cmd.Flags().MarkHidden("image-format")
 	cmd.Flags().StringSliceVar(&f.files, "files", nil, "property and model files that define the trace's property (default: the built-in set); repeat or separate with commas")
 	cmd.Flags().StringVar(&f.html, "html", "", "also write the trace as a self-contained HTML page into this file")
 	cmd.Flags().BoolVar(&f.noStory, "no-story", false, "print only the text chart")
 	cmd.Flags().BoolVar(&f.noChart, "no-text-chart", false, "print only the story")
-	_ = cmd.RegisterFlagCompletionFunc("image-format", fixedCompletion("svg", "png", "dot"))
+	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion("svg", "png", "dot"))
 	return cmd
 }
 
@@ -158,7 +171,7 @@ func readInput(e *env, path string) ([]byte, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, usageErr(err)
+		return nil, usageErrf("cannot read %s: %v: expected a trace saved by verify --save-traces DIR, or a report written by verify --format json", path, unwrapPathErr(err))
 	}
 	return data, nil
 }

@@ -58,7 +58,8 @@ byte for byte, on every run.`,
 		Example: `  tcpcheck graph > states.dot && dot -Tsvg states.dot > states.svg
   tcpcheck graph --variant rfc793 -T svg -o rfc793.svg
   tcpcheck graph --kind reachable --model client-server --max-states 100 -T svg -o reach.svg
-  tcpcheck graph --kind trace --trace report.json --property no-half-open -T svg -o cex.svg`,
+  tcpcheck verify --format json > report.json
+  tcpcheck graph --kind trace --trace report.json --property time-wait-assassination -T svg -o cex.svg`,
 		Args: argsUsage(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.files = args

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -125,8 +126,12 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"graph", "--kind", "trace"}, "--kind trace needs --trace FILE"},
 		{[]string{"graph", "--kind", "reachable", "--model", "nope"}, `unknown model "nope"`},
 		{[]string{"graph", "--kind", "reachable", "--max-states", "0"}, "--max-states is 0"},
-		{[]string{"explain"}, "accepts 1 arg(s), received 0"},
-		{[]string{"explain", "testdata/does-not-exist.json"}, "no such file"},
+		{[]string{"explain"}, "explain takes one FILE, found 0 arguments: expected a trace saved by verify --save-traces DIR, or a report written by verify --format json"},
+		{[]string{"explain", "a.json", "b.json"}, "explain takes one FILE, found 2 arguments"},
+		{[]string{"explain", "testdata/does-not-exist.json"}, "cannot read testdata/does-not-exist.json: no such file or directory: expected a trace saved by verify --save-traces DIR, or a report written by verify --format json"},
+		{[]string{"verify", "--propery", "x"}, "unknown flag: --propery (did you mean --property?)"},
+		{[]string{"explain", "--colr", "never", "x.json"}, "unknown flag: --colr (did you mean --color?)"},
+		{[]string{"graph", "--zzzzzz"}, "unknown flag: --zzzzzz\n"},
 		{[]string{"--color", "sometimes", "spec"}, `--color is "sometimes"`},
 	} {
 		_, errOut, code := runCmd(t, "", tc.args...)
@@ -272,17 +277,17 @@ func TestTraceJSONAndExplain(t *testing.T) {
 func TestExplainChart(t *testing.T) {
 	dir := t.TempDir()
 	dotFile := filepath.Join(dir, "chart.dot")
-	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", dotFile); code != ExitOK {
+	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "-o", dotFile); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	live, _, _ := runCmd(t, "", "graph", "--kind", "trace", "--trace", "testdata/trace-faults.json", faultsFile)
 	saved, _ := os.ReadFile(dotFile)
 	if live != string(saved) {
-		t.Error("explain --chart and graph --kind trace draw the same trace differently")
+		t.Error("explain -o and graph --kind trace draw the same trace differently")
 	}
 	requireDot(t)
 	svg := filepath.Join(dir, "chart.svg")
-	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", svg); code != ExitOK || errOut != "" {
+	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "-o", svg); code != ExitOK || errOut != "" {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 }
@@ -350,5 +355,75 @@ func TestPanicIsInternalError(t *testing.T) {
 	code := run([]string{"version"}, strings.NewReader(""), nil, &errOut)
 	if code != ExitInternal || !strings.Contains(errOut.String(), "internal error") {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+func TestVersionFrom(t *testing.T) {
+	setting := func(kv ...string) []debug.BuildSetting {
+		var out []debug.BuildSetting
+		for i := 0; i < len(kv); i += 2 {
+			out = append(out, debug.BuildSetting{Key: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	const rev = "0123456789abcdef0123456789abcdef01234567"
+	for _, tc := range []struct {
+		release string
+		bi      *debug.BuildInfo
+		want    string
+	}{
+		{"v1.2.3", &debug.BuildInfo{Main: debug.Module{Version: "v0.1.0"}}, "v1.2.3"},
+		{"", &debug.BuildInfo{Main: debug.Module{Version: "v0.1.0"}}, "v0.1.0"},
+		{"", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: setting("vcs.revision", rev, "vcs.modified", "false")}, "0123456789ab"},
+		{"", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: setting("vcs.revision", rev, "vcs.modified", "true")}, "0123456789ab+dirty"},
+		{"", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "devel"},
+		{"", nil, "devel"},
+	} {
+		if got := versionFrom(tc.release, tc.bi); got != tc.want {
+			t.Errorf("versionFrom(%q, %+v) = %q, want %q", tc.release, tc.bi, got, tc.want)
+		}
+	}
+}
+
+// TestVersionOfACheckout builds tcpcheck in this checkout as a user does,
+// with VCS stamping on, and requires its version to name the commit.
+func TestVersionOfACheckout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds tcpcheck")
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skipf("not in a git checkout: %v", err)
+	}
+	top, err := exec.Command("git", "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A clone, as a user makes one: go does not stamp builds in a git
+	// worktree, whose .git is a file.
+	clone := filepath.Join(t.TempDir(), "tcpcheck")
+	for _, args := range [][]string{
+		{"clone", "-q", "--shared", "--no-checkout", strings.TrimSpace(string(top)), clone},
+		{"-C", clone, "checkout", "-q", strings.TrimSpace(string(head))},
+	} {
+		if out, err := exec.Command("git", args...).CombinedOutput(); err != nil {
+			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	exe := filepath.Join(t.TempDir(), "tcpcheck")
+	build := exec.Command("go", "build", "-buildvcs=true", "-o", exe, "./cmd/tcpcheck")
+	build.Dir = clone
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build in a clone: %v\n%s", err, out)
+	}
+	out, err := exec.Command(exe, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "devel") || !strings.Contains(string(out), string(head[:12])) {
+		t.Errorf("tcpcheck version of a build at %s printed %q: expected the commit, not devel", head[:12], out)
 	}
 }

@@ -115,6 +115,20 @@ func modelCompletion(*cobra.Command, []string, string) ([]string, cobra.ShellCom
 	return modelNames(nil), cobra.ShellCompDirectiveNoFileComp
 }
 
+// suiteModelCompletion completes verify's --model: the models of the
+// property files named so far (or the default set), which are the ones
+// with properties to check; the built-in models are for graph only.
+func suiteModelCompletion(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	var names []string
+	if s, err := loadSuite(args); err == nil {
+		for _, m := range s.Models {
+			names = append(names, m.Name)
+		}
+	}
+	sort.Strings(names)
+	return names, cobra.ShellCompDirectiveNoFileComp
+}
+
 func propertyCompletion(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 	var names []string
 	if s, err := loadSuite(args); err == nil {
@@ -148,7 +162,13 @@ func graphTrace(e *env, f *graphFlags) (*checker.TraceView, error) {
 		return nil, &codeError{r.ExitCode, fmt.Errorf("property %s could not be checked: %s", r.Name, r.Message)}
 	}
 	if r.Trace == nil {
-		return nil, usageErrf("property %s has no trace to draw: it is %s (%s)", r.Name, r.Verdict, r.Message)
+		// The message of a property that holds says so: "holds in all
+		// 38125 reachable states".
+		what := "it " + r.Message
+		if !strings.HasPrefix(r.Message, r.Verdict) {
+			what = fmt.Sprintf("it is %s (%s)", r.Verdict, r.Message)
+		}
+		return nil, usageErrf("property %s has no trace to draw: %s", r.Name, what)
 	}
 	return r.Trace, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -221,7 +222,7 @@ func TestSaveTracesNamesAreUnique(t *testing.T) {
 	}
 }
 
-// graph -o and explain --chart check their file before drawing, and
+// graph -o and explain -o check their file before drawing, and
 // leave nothing but the file behind.
 func TestGraphAndChartOutputs(t *testing.T) {
 	dir := t.TempDir()
@@ -230,25 +231,80 @@ func TestGraphAndChartOutputs(t *testing.T) {
 	if code != ExitUsage || !strings.Contains(errOut, "-o "+missing+": the directory") {
 		t.Errorf("graph: exit %d: %s", code, errOut)
 	}
-	_, errOut, code = runCmd(t, "", "explain", filepath.Join(dir, "no-trace.json"), "--chart", missing)
-	if code != ExitUsage || !strings.Contains(errOut, "--chart "+missing+": the directory") {
+	_, errOut, code = runCmd(t, "", "explain", filepath.Join(dir, "no-trace.json"), "-o", missing)
+	if code != ExitUsage || !strings.Contains(errOut, "-o "+missing+": the directory") {
 		t.Errorf("explain: exit %d: %s", code, errOut)
 	}
-	_, errOut, code = runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", dir)
+	_, errOut, code = runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--output", dir)
 	if code != ExitUsage || !strings.Contains(errOut, "cannot tell the image format") {
-		t.Errorf("explain --chart DIR: exit %d: %s", code, errOut)
+		t.Errorf("explain --output DIR: exit %d: %s", code, errOut)
 	}
-	_, errOut, code = runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", dir, "-T", "dot")
-	if code != ExitUsage || !strings.Contains(errOut, "--chart "+dir+" is a directory") {
-		t.Errorf("explain --chart DIR -T dot: exit %d: %s", code, errOut)
+	_, errOut, code = runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "-o", dir, "--format", "dot")
+	if code != ExitUsage || !strings.Contains(errOut, "-o "+dir+" is a directory") {
+		t.Errorf("explain -o DIR --format dot: exit %d: %s", code, errOut)
 	}
 	if _, errOut, code := runCmd(t, "", "graph", "-o", filepath.Join(dir, "g.dot")); code != ExitOK {
 		t.Fatalf("graph: exit %d: %s", code, errOut)
 	}
-	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", filepath.Join(dir, "c.dot")); code != ExitOK {
+	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "-o", filepath.Join(dir, "c.dot")); code != ExitOK {
 		t.Fatalf("explain: exit %d: %s", code, errOut)
 	}
-	if got := dirNames(t, dir); strings.Join(got, " ") != "c.dot g.dot" {
+	// The old spellings still work, and draw the same chart.
+	if _, errOut, code := runCmd(t, "", "explain", "testdata/trace-faults.json", "--files", faultsFile, "--chart", filepath.Join(dir, "old"), "--image-format", "dot"); code != ExitOK {
+		t.Fatalf("explain --chart --image-format: exit %d: %s", code, errOut)
+	}
+	c, _ := os.ReadFile(filepath.Join(dir, "c.dot"))
+	if old, _ := os.ReadFile(filepath.Join(dir, "old")); len(c) == 0 || string(old) != string(c) {
+		t.Error("explain --chart --image-format dot draws another chart than -o c.dot")
+	}
+	help, _, _ := runCmd(t, "", "explain", "--help")
+	if strings.Contains(help, "--chart string") || strings.Contains(help, "--image-format string") || !strings.Contains(help, "-o, --output") || !strings.Contains(help, "-T, --format") {
+		t.Errorf("explain --help should list -T/--format and -o/--output only:\n%s", help)
+	}
+	if got := dirNames(t, dir); strings.Join(got, " ") != "c.dot g.dot old" {
 		t.Errorf("files in %s: %v", dir, got)
+	}
+}
+
+// TestBuiltinPropertyLocations: SARIF and GitHub annotations do not
+// point a built-in property at defaults/properties.yaml, a path that is
+// in tcpcheck's source and not in the user's repository; SARIF names the
+// property by a logical location instead.
+func TestBuiltinPropertyLocations(t *testing.T) {
+	args := []string{"verify", "--variant", "rfc1337", "--property", "time-wait-assassination,half-open-after-crash"}
+	sarif, _, code := runCmd(t, "", append(args, "--format", "sarif")...)
+	if code != ExitViolated {
+		t.Fatalf("exit %d", code)
+	}
+	golden(t, "verify-builtin.sarif.golden", sarif)
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID    string
+				Locations []struct {
+					PhysicalLocation map[string]any
+					LogicalLocations []struct{ Name, FullyQualifiedName string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(sarif), &log); err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Runs) != 1 || len(log.Runs[0].Results) != 1 {
+		t.Fatalf("expected one result (the failure): %s", sarif)
+	}
+	r := log.Runs[0].Results[0]
+	if len(r.Locations) != 1 || r.Locations[0].PhysicalLocation != nil || len(r.Locations[0].LogicalLocations) != 1 ||
+		r.Locations[0].LogicalLocations[0].Name != "time-wait-assassination" {
+		t.Errorf("result %s is located at %+v; want no physical location and a logical one naming the property", r.RuleID, r.Locations)
+	}
+	if strings.Contains(sarif, `"uri": "defaults/`) {
+		t.Error("the SARIF log points at defaults/, which the user's repository does not have")
+	}
+	gh, _, _ := runCmd(t, "", append(args, "--format", "github")...)
+	golden(t, "verify-builtin.github.golden", gh)
+	if strings.Contains(gh, "file=defaults") || !strings.Contains(gh, "::error title=tcpcheck%3A time-wait-assassination fail::built-in property (defaults/properties.yaml:") {
+		t.Errorf("github annotations:\n%s", gh)
 	}
 }

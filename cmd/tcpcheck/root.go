@@ -6,8 +6,12 @@ import (
 	"github.com/tcpcheck/tcpcheck/report"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/tcpcheck/tcpcheck/internal/didyoumean"
 )
 
 // The exit codes are the report package's policy, documented in the root
@@ -124,7 +128,7 @@ step by step, with the RFC section behind every transition.
 	root.SetErr(e.stderr)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		e.usageHint = fmt.Sprintf("Run '%s --help' for usage.", cmd.CommandPath())
-		return usageErr(err)
+		return usageErr(suggestFlag(cmd, err))
 	})
 	root.PersistentFlags().StringVar(&e.color, "color", "auto", "colour in human output: auto (on a terminal, unless NO_COLOR is set), always or never")
 	_ = root.RegisterFlagCompletionFunc("color", fixedCompletion("auto", "always", "never"))
@@ -138,6 +142,27 @@ step by step, with the RFC section behind every transition.
 	root.AddCommand(newVerifyCmd(e), newGraphCmd(e), newSpecCmd(e), newExplainCmd(e), newVersionCmd(e))
 	root.AddCommand(newModelsCmd(e), newInitCmd(e))
 	return root
+}
+
+// suggestFlag adds "did you mean --NAME?" to pflag's error for an
+// unknown long flag, naming the closest flag the command takes.
+func suggestFlag(cmd *cobra.Command, err error) error {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return err
+	}
+	var names []string
+	add := func(f *pflag.Flag) {
+		if !f.Hidden {
+			names = append(names, f.Name)
+		}
+	}
+	cmd.Flags().VisitAll(add)
+	cmd.InheritedFlags().VisitAll(add)
+	if best, ok := didyoumean.Closest(name, names, true); ok {
+		return fmt.Errorf("%w (did you mean --%s?)", err, best)
+	}
+	return err
 }
 
 // fixedCompletion completes a flag from a fixed list of values.

@@ -112,8 +112,8 @@ property's file.
 
 ` + exitCodesHelp,
 		Example: `  tcpcheck verify
-  tcpcheck verify --variant no-time-wait
-  tcpcheck verify my-properties.yaml --property no-half-open --max-time 5m
+  tcpcheck verify --variant rfc1337 --property time-wait-assassination
+  tcpcheck verify my-properties.yaml --property never-both-in-time-wait --max-time 5m
   tcpcheck verify --format github --sarif tcpcheck.sarif --junit tcpcheck.xml
   tcpcheck verify --format json --save-traces traces > report.json`,
 		Args: argsUsage(cobra.ArbitraryArgs),
@@ -150,7 +150,7 @@ property's file.
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(report.FormatNames...))
 	_ = cmd.RegisterFlagCompletionFunc("variant", fixedCompletion(spec.VariantNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("strategy", fixedCompletion("bfs", "dfs"))
-	_ = cmd.RegisterFlagCompletionFunc("model", modelCompletion)
+	_ = cmd.RegisterFlagCompletionFunc("model", suiteModelCompletion)
 	_ = cmd.RegisterFlagCompletionFunc("property", propertyCompletion)
 	return cmd
 }
@@ -201,11 +201,21 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 	stop, release := onSignals(e.stderr)
 	defer release()
 	opt.Stop = stop
+	if _, ok := builtinModels()[f.model]; ok && !hasModel(s, f.model) {
+		return usageErrf("no model %q in the property files: %s is built in for graph --kind reachable, and has no properties to verify (docs/reference-model.yaml defines it with one)", f.model, f.model)
+	}
 	results, err := s.Run(properties.RunOptions{Search: opt, Variant: f.variant, Model: f.model, Properties: f.properties, Mutants: f.mutants})
 	if err != nil {
 		return usageErr(err)
 	}
+	skipped := skippedForMutants(s, f)
+	if len(skipped) > 0 && len(results) > 0 {
+		fmt.Fprintf(e.stderr, "tcpcheck: --mutants: skipped %s with no mutant: %s\n", plural(len(skipped), "property", "properties"), report.EscapeText(strings.Join(skipped, ", ")))
+	}
 	if len(results) == 0 {
+		if len(skipped) > 0 {
+			return usageErrf("nothing to check: --mutants runs each property's mutant, and %s selected %s none: %s", plural(len(skipped), "property", "properties"), map[bool]string{true: "has", false: "have"}[len(skipped) == 1], strings.Join(skipped, ", "))
+		}
 		what := "the default set"
 		if len(files) > 0 {
 			what = strings.Join(files, ", ")
@@ -229,6 +239,35 @@ func runVerify(e *env, f *verifyFlags, files []string) error {
 	}
 	e.code = rep.ExitCode
 	return nil
+}
+
+// hasModel reports whether the suite defines the model name.
+func hasModel(s *properties.Suite, name string) bool {
+	for _, m := range s.Models {
+		if m.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// skippedForMutants lists the properties that --mutants skips: those the
+// other filters select that have no mutant.
+func skippedForMutants(s *properties.Suite, f *verifyFlags) []string {
+	if !f.mutants {
+		return nil
+	}
+	want := map[string]bool{}
+	for _, n := range f.properties {
+		want[n] = true
+	}
+	var out []string
+	for _, p := range s.Properties {
+		if p.Mutant == nil && (f.model == "" || p.ModelName == f.model) && (len(want) == 0 || want[p.Name]) {
+			out = append(out, p.Name)
+		}
+	}
+	return out
 }
 
 // onSignals makes SIGINT and SIGTERM stop the search: the first closes

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -297,7 +298,7 @@ func TestGraphTraceLive(t *testing.T) {
 		t.Error("a live trace and a saved one draw differently")
 	}
 	_, errOut, code = runCmd(t, "", "graph", demo, "--kind", "trace", "--property", "no-duplicates")
-	if code != ExitUsage || !strings.Contains(errOut, "no trace to draw: it is holds") {
+	if code != ExitUsage || !strings.Contains(errOut, "property no-duplicates has no trace to draw: it holds in all 744556 reachable states\n") {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
 }
@@ -367,5 +368,98 @@ func TestVerifyLoadErrorsAreCapped(t *testing.T) {
 	if code != ExitUsage || len(lines) != maxLoadErrors+1 || !strings.HasPrefix(lines[0], "::error file=") ||
 		lines[len(lines)-1] != "tcpcheck: and 80 more problems in the property files (only the first 20 are annotated)" {
 		t.Errorf("github: exit %d, %d lines:\n%s", code, len(lines), out)
+	}
+}
+
+// TestMutantsSaysWhatItSkips: --mutants runs mutants only, and names the
+// selected properties it skipped for having none.
+func TestMutantsSaysWhatItSkips(t *testing.T) {
+	out, errOut, code := runCmd(t, "", "verify", "--mutants", "testdata/props/mutants.yaml")
+	if code != ExitOK || !strings.Contains(out, "with-mutant") || strings.Contains(out, "without-mutant") {
+		t.Errorf("exit %d, stdout:\n%s", code, out)
+	}
+	if want := "tcpcheck: --mutants: skipped 1 property with no mutant: without-mutant\n"; errOut != want {
+		t.Errorf("stderr %q, want %q", errOut, want)
+	}
+	_, errOut, code = runCmd(t, "", "verify", "--mutants", "--property", "without-mutant", "testdata/props/mutants.yaml")
+	if want := "nothing to check: --mutants runs each property's mutant, and 1 property selected has none: without-mutant"; code != ExitUsage || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, stderr %q, want %q", code, errOut, want)
+	}
+	_, errOut, _ = runCmd(t, "", "verify", "--mutants", "--property", "no-half-open")
+	if errOut != "" {
+		t.Errorf("a property with a mutant: stderr %q", errOut)
+	}
+}
+
+// TestSingularWording: one inconclusive property is "it", and a trace of
+// one step is "1 step".
+func TestSingularWording(t *testing.T) {
+	out, _, code := runCmd(t, "", "verify", "--property", "no-half-open", "--max-states", "10")
+	if want := "Inconclusive: 1 property was not decided, so nothing is verified about it ("; code != ExitInconclusive || !strings.Contains(out, want) {
+		t.Errorf("exit %d, output lacks %q:\n%s", code, want, out)
+	}
+	dir := t.TempDir()
+	props := filepath.Join(dir, "one.yaml")
+	if err := os.WriteFile(props, []byte(`properties:
+  - name: a-opens-at-once
+    model: client-server
+    kind: invariant
+    formula: A.state == CLOSED
+    expect: violated
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code = runCmd(t, "", "verify", props)
+	if want := "a state breaks it after 1 step\n"; code != ExitOK || !strings.Contains(out, want) {
+		t.Errorf("exit %d, output lacks %q:\n%s", code, want, out)
+	}
+}
+
+// TestReferenceModel: the built-in reference model is for graph; verify
+// neither completes it nor takes it, and says why.
+func TestReferenceModel(t *testing.T) {
+	out, _, _ := runCmd(t, "", "__complete", "verify", "--model", "")
+	if strings.Contains(out, "reference") || !strings.Contains(out, "client-server") {
+		t.Errorf("verify --model completes:\n%s", out)
+	}
+	out, _, _ = runCmd(t, "", "__complete", "graph", "--model", "")
+	if !strings.Contains(out, "reference") {
+		t.Errorf("graph --model completes:\n%s", out)
+	}
+	_, errOut, code := runCmd(t, "", "verify", "--model", "reference")
+	if want := `no model "reference" in the property files: reference is built in for graph --kind reachable`; code != ExitUsage || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestChartMarksTheBreak: the chart of TIME-WAIT assassination marks the
+// step that breaks the property and the delayed segment behind it (B's
+// ACK of step 6, delivered in step 10), and renders at a readable size.
+func TestChartMarksTheBreak(t *testing.T) {
+	out, errOut, code := runCmd(t, "", "graph", "--kind", "trace", "--property", "time-wait-assassination")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		`label="<SEQ=301><ACK=102><CTL=ACK>  ⟵ delayed until step 10"`,
+		`“connection reset”\n✗ breaks time-wait-assassination"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the chart lacks %s", want)
+		}
+	}
+	if n := strings.Count(out, "delayed until"); n != 1 {
+		t.Errorf("%d segments marked delayed; want 1", n)
+	}
+	requireDot(t)
+	svg, _, code := runCmd(t, "", "graph", "--kind", "trace", "--property", "time-wait-assassination", "-T", "svg")
+	m := regexp.MustCompile(`<svg width="([0-9]+)pt" height="([0-9]+)pt"`).FindStringSubmatch(svg)
+	if code != ExitOK || m == nil {
+		t.Fatalf("exit %d, no size in the SVG", code)
+	}
+	w, _ := strconv.Atoi(m[1])
+	h, _ := strconv.Atoi(m[2])
+	if w < 400 || w > 1000 || h < 600 || h > 1400 {
+		t.Errorf("the chart is %d x %d points; want 400-1000 wide and 600-1400 high", w, h)
 	}
 }
