@@ -160,10 +160,6 @@ func (l layout) overlaps() []string {
 	return out
 }
 
-// overlapsLeft are the --all diagrams whose labels dot still lays over
-// one another; every other diagram must have none.
-var overlapsLeft = map[string]bool{"linux-loopback": true}
-
 // TestSpecDiagramLayout lays every state diagram out with dot and
 // measures it: no arc's label overlaps another's or a state's box (a
 // variant's self-loop at TIME-WAIT used to sit on the 2MSL arc's label),
@@ -180,10 +176,8 @@ func TestSpecDiagramLayout(t *testing.T) {
 			if len(l.labels) < 20 || len(l.nodes) < 11 {
 				t.Fatalf("%s: measured %d labels and %d boxes; the diagram has more", v, len(l.labels), len(l.nodes))
 			}
-			if !(all && overlapsLeft[v]) {
-				for _, o := range l.overlaps() {
-					t.Errorf("%s (all=%v): %s", v, all, o)
-				}
+			for _, o := range l.overlaps() {
+				t.Errorf("%s (all=%v): %s", v, all, o)
 			}
 			if r := l.width / l.height; all && (r > 2 || r < 0.5) {
 				t.Errorf("%s --all: %.0f x %.0f points, aspect %.1f:1; want between 1:2 and 2:1", v, l.width, l.height, r)

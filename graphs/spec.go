@@ -141,6 +141,12 @@ func Spec(t *spec.Table, opt SpecOptions) *dot.Graph {
 			e.Attrs("style", "dashed", "color", variantColor, "fontcolor", variantColor)
 		}
 		e.Attr("label", label)
+		if opt.All && rankOf(r.From.String())-rankOf(toName) > 2 {
+			// A long arc back up the figure (Linux's TIME-WAIT reuse to
+			// SYN-SENT) would otherwise pull the ranks it crosses apart
+			// and land its label on the self-loops between.
+			e.Attrs("constraint", "false")
+		}
 		if side := loopSide(r.From.String()); r.From == r.To && side != "" {
 			e.Attrs("headport", side, "tailport", side)
 		}
@@ -192,6 +198,18 @@ func loopSide(state string) string {
 		}
 	}
 	return ""
+}
+
+// rankOf is the row of Figure 5 the state drawn as name is in.
+func rankOf(name string) int {
+	for i, rank := range figureRanks {
+		for _, n := range rank {
+			if n == name {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // lowerHalf reports whether arcs from s to CLOSED go to the bottom CLOSED

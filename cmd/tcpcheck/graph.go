@@ -52,8 +52,8 @@ replay, and refused (exit code 2) where it differs, at the line:col of the
 first wrong field. The property files given as arguments (besides the
 built-in set) are where a trace of your own property is found.
 
-With -T svg or -T png the drawing is rendered by Graphviz's dot program,
-which must be installed (the graphviz package). The DOT output is the same,
+With -T svg or -T png, or -o naming a .svg or .png file, the drawing is
+rendered by Graphviz's dot program, which must be installed (the graphviz package). The DOT output is the same,
 byte for byte, on every run.`,
 		Example: `  tcpcheck graph > states.dot && dot -Tsvg states.dot > states.svg
   tcpcheck graph --variant rfc793 -T svg -o rfc793.svg
@@ -64,10 +64,20 @@ byte for byte, on every run.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.files = args
 			format := f.format
+			if format == "" {
+				// As explain's -o: the file's extension names the format,
+				// so "-o states.png" never writes DOT into a .png file.
+				switch {
+				case strings.HasSuffix(f.out, ".svg"):
+					format = "svg"
+				case strings.HasSuffix(f.out, ".png"):
+					format = "png"
+				default:
+					format = "dot"
+				}
+			}
 			switch format {
-			case "", "dot":
-				format = "dot"
-			case "svg", "png":
+			case "dot", "svg", "png":
 			default:
 				return usageErrf("-T is %q: expected dot, svg or png", f.format)
 			}
@@ -120,7 +130,7 @@ byte for byte, on every run.`,
 	fl.IntVar(&f.maxStates, "max-states", 200, "reachable: draw at most this many states")
 	fl.StringVar(&f.trace, "trace", "", "trace: a saved trace or JSON report to draw, checked by replay against the property files (default: the built-in set)")
 	fl.StringVar(&f.property, "property", "", "trace: the property whose counterexample to draw")
-	fl.StringVarP(&f.format, "format", "T", "dot", "output format: dot, or svg or png rendered by Graphviz")
+	fl.StringVarP(&f.format, "format", "T", "", "output format: dot, or svg or png rendered by Graphviz (default: by -o's extension, .svg or .png, else dot)")
 	fl.StringVarP(&f.out, "output", "o", "", "write to this file instead of standard output")
 	_ = cmd.RegisterFlagCompletionFunc("kind", fixedCompletion("spec", "reachable", "trace"))
 	_ = cmd.RegisterFlagCompletionFunc("variant", fixedCompletion(spec.VariantNames()...))

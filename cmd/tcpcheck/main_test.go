@@ -211,6 +211,36 @@ func TestGraphRendersSVG(t *testing.T) {
 	}
 }
 
+// TestGraphFormatFromExtension: without -T, -o's extension names the
+// format, as it does for explain (graph used to write DOT into a .png
+// file); an explicit -T still wins.
+func TestGraphFormatFromExtension(t *testing.T) {
+	requireDot(t)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-o", filepath.Join(dir, "a.png")}, "\x89PNG"},
+		{[]string{"-o", filepath.Join(dir, "a.svg")}, "<?xml"},
+		{[]string{"-o", filepath.Join(dir, "a.dot")}, "digraph"},
+		{[]string{"-o", filepath.Join(dir, "a.gv")}, "digraph"},
+		{[]string{"-T", "dot", "-o", filepath.Join(dir, "b.png")}, "digraph"},
+		{[]string{"-T", "svg", "-o", filepath.Join(dir, "b.dot")}, "<?xml"},
+	} {
+		args := append([]string{"graph"}, c.args...)
+		_, errOut, code := runCmd(t, "", args...)
+		if code != ExitOK {
+			t.Errorf("%v: exit %d: %s", args, code, errOut)
+			continue
+		}
+		data, err := os.ReadFile(args[len(args)-1])
+		if err != nil || !strings.HasPrefix(string(data), c.want) {
+			t.Errorf("%v: file starts %q (%v), want %q", args, data[:min(len(data), 8)], err, c.want)
+		}
+	}
+}
+
 func TestGraphWithoutGraphviz(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	_, errOut, code := runCmd(t, "", "graph", "-T", "svg")
