@@ -16,6 +16,11 @@ type Options struct {
 	// Verbose prints every property's counterexample or witness in text
 	// output, not only those of failures.
 	Verbose bool
+	// TraceDir is the directory verify --save-traces saved the traces
+	// in. SARIF then points each step of a counterexample's code flow at
+	// that step's line in its saved trace, where a reader can see the
+	// whole step; otherwise every step can only point at the property.
+	TraceDir string
 }
 
 // writers write a report in each output format.

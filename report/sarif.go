@@ -6,6 +6,9 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+
+	"github.com/tcpcheck/tcpcheck/checker"
+	"github.com/tcpcheck/tcpcheck/internal/jsonpos"
 )
 
 // The SARIF 2.1.0 structures tcpcheck writes (OASIS Static Analysis
@@ -117,20 +120,42 @@ func sarifLocationOf(r *Result, msg *sarifMessage) sarifLocation {
 // paths are relative to the source root (%SRCROOT%), as code scanning
 // expects.
 func sarifPhysicalOf(r *Result) *sarifPhysical {
-	uri := filepath.ToSlash(r.Pos.File)
+	return sarifPhysicalAt(r.Pos.File, max(r.Pos.Line, 1), r.Pos.Col)
+}
+
+// sarifPhysicalAt points at line:col of a file.
+func sarifPhysicalAt(file string, line, col int) *sarifPhysical {
+	uri := filepath.ToSlash(file)
 	base := "%SRCROOT%"
-	if filepath.IsAbs(r.Pos.File) {
+	if filepath.IsAbs(file) {
 		uri, base = "file://"+uri, ""
 	}
-	line := max(r.Pos.Line, 1)
-	return &sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri, URIBaseID: base}, Region: sarifRegion{StartLine: line, StartColumn: r.Pos.Col}}
+	return &sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri, URIBaseID: base}, Region: sarifRegion{StartLine: line, StartColumn: col}}
+}
+
+// traceStepLines finds where each step starts in the file verify
+// --save-traces writes for t, by laying it out as that file is laid out.
+func traceStepLines(t *checker.TraceView) ([]*jsonpos.Node, error) {
+	data, err := t.MarshalIndent()
+	if err != nil {
+		return nil, err
+	}
+	root, err := jsonpos.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	steps := root.Get("steps")
+	if steps == nil || len(steps.Elems) != len(t.Steps) {
+		return nil, fmt.Errorf("saved trace of %s: its steps are not laid out one per element", t.Property)
+	}
+	return steps.Elems, nil
 }
 
 // writeSARIF writes a SARIF 2.1.0 log: a rule per property, and a result
 // for each property that did not pass, located at the property's line in
 // its YAML file, with the counterexample as a code flow whose steps say
 // what happened.
-func writeSARIF(w io.Writer, rep *Report, _ *Options) error {
+func writeSARIF(w io.Writer, rep *Report, o *Options) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{Name: "tcpcheck", Version: rep.Tool,
 			InformationURI: "https://github.com/tcpcheck/tcpcheck", Rules: []sarifRule{}}},
@@ -171,6 +196,13 @@ func writeSARIF(w io.Writer, rep *Report, _ *Options) error {
 		}
 		if r.Trace != nil && len(r.Trace.Steps) > 0 {
 			tf := sarifThreadFlow{}
+			var stepLines []*jsonpos.Node
+			if o != nil && o.TraceDir != "" && r.TraceFile != "" {
+				var err error
+				if stepLines, err = traceStepLines(r.Trace); err != nil {
+					return err
+				}
+			}
 			for j := range r.Trace.Steps {
 				s := &r.Trace.Steps[j]
 				text := fmt.Sprintf("%d. %s (A %s, B %s)", s.N, s.Event, s.After.A.State, s.After.B.State)
@@ -180,8 +212,12 @@ func writeSARIF(w io.Writer, rep *Report, _ *Options) error {
 				if j == r.Trace.LoopStart {
 					text = "cycle starts: " + text
 				}
-				tf.Locations = append(tf.Locations, sarifThreadFlowLocation{
-					Location: sarifLocationOf(r, &sarifMessage{Text: text}), ExecutionOrder: s.N})
+				loc := sarifLocationOf(r, &sarifMessage{Text: text})
+				if stepLines != nil {
+					at := stepLines[j]
+					loc = sarifLocation{PhysicalLocation: sarifPhysicalAt(filepath.Join(o.TraceDir, r.TraceFile), at.Line, at.Col), Message: loc.Message}
+				}
+				tf.Locations = append(tf.Locations, sarifThreadFlowLocation{Location: loc, ExecutionOrder: s.N})
 			}
 			res.CodeFlows = []sarifCodeFlow{{Message: &sarifMessage{Text: "counterexample"}, ThreadFlows: []sarifThreadFlow{tf}}}
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -306,5 +307,73 @@ func TestBuiltinPropertyLocations(t *testing.T) {
 	golden(t, "verify-builtin.github.golden", gh)
 	if strings.Contains(gh, "file=defaults") || !strings.Contains(gh, "::error title=tcpcheck%3A time-wait-assassination fail::built-in property (defaults/properties.yaml:") {
 		t.Errorf("github annotations:\n%s", gh)
+	}
+}
+
+// TestSARIFStepsPointAtSavedTrace: with --save-traces, each step of a
+// SARIF code flow points at that step in the saved trace file, so code
+// scanning walks through the counterexample line by line (without it,
+// every step can only point at the property).
+func TestSARIFStepsPointAtSavedTrace(t *testing.T) {
+	dir := t.TempDir()
+	sarifFile, traces := filepath.Join(dir, "r.sarif"), filepath.Join(dir, "traces")
+	_, errOut, code := runCmd(t, "", "verify", demo, "--property", "a-never-in-time-wait",
+		"-o", filepath.Join(dir, "r.txt"), "--sarif", sarifFile, "--save-traces", traces)
+	if code != ExitViolated {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	data, err := os.ReadFile(sarifFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				CodeFlows []struct {
+					ThreadFlows []struct {
+						Locations []struct {
+							Location struct {
+								PhysicalLocation struct {
+									ArtifactLocation struct{ URI string }
+									Region           struct{ StartLine, StartColumn int }
+								}
+							}
+							ExecutionOrder int
+						}
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &log); err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Runs) != 1 || len(log.Runs[0].Results) != 1 || len(log.Runs[0].Results[0].CodeFlows) != 1 {
+		t.Fatalf("expected one result with a code flow: %s", data)
+	}
+	locs := log.Runs[0].Results[0].CodeFlows[0].ThreadFlows[0].Locations
+	if len(locs) < 5 {
+		t.Fatalf("the counterexample has %d steps; it has more", len(locs))
+	}
+	want := "file://" + filepath.ToSlash(filepath.Join(traces, "a-never-in-time-wait.json"))
+	trace, err := os.ReadFile(filepath.Join(traces, "a-never-in-time-wait.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(trace), "\n")
+	prev := 0
+	for _, l := range locs {
+		p := l.Location.PhysicalLocation
+		if p.ArtifactLocation.URI != want {
+			t.Fatalf("step %d points at %q, want %q", l.ExecutionOrder, p.ArtifactLocation.URI, want)
+		}
+		line, col := p.Region.StartLine, p.Region.StartColumn
+		if line <= prev || line >= len(lines) || col < 1 || col > len(lines[line-1]) || lines[line-1][col-1] != '{' {
+			t.Fatalf("step %d points at %d:%d, which is not the start of a later step", l.ExecutionOrder, line, col)
+		}
+		if got, want := strings.TrimSpace(lines[line]), fmt.Sprintf(`"n": %d,`, l.ExecutionOrder); got != want {
+			t.Errorf("step %d points at %d:%d, whose next line is %q, want %q", l.ExecutionOrder, line, col, got, want)
+		}
+		prev = line
 	}
 }

@@ -71,8 +71,9 @@ never verified.
 Output formats (--format): text for people (coloured on a terminal unless
 NO_COLOR is set), json (schema ` + report.Schema + `, counterexamples
 included, readable by tcpcheck explain), junit (one test case per property),
-sarif (SARIF 2.1.0, each result at its property's line in the YAML file) and
-github (GitHub Actions annotations). --json, --junit and --sarif write more
+sarif (SARIF 2.1.0, each result at its property's line in the YAML file,
+and, with --save-traces, each step of its counterexample at the step's line
+in the saved trace) and github (GitHub Actions annotations). --json, --junit and --sarif write more
 formats into files in the same run. --html FILE writes one self-contained
 HTML page (nothing fetched when it is opened): a summary with filters by
 verdict and status, and each counterexample as an interactive
@@ -399,11 +400,15 @@ func (f *verifyFlags) outputFiles() []outputFile {
 func writeOutputs(e *env, f *verifyFlags, rep *report.Report, fo *report.Options) error {
 	var st staged
 	defer st.discard()
+	// SARIF points each step of a counterexample at the trace saved here.
+	withTraces := *fo
+	withTraces.TraceDir = f.saveTraces
+	fo = &withTraces
 	for _, o := range f.outputFiles() {
 		format, opt := f.format, fo
 		switch o.flag {
 		case "--json", "--junit", "--sarif":
-			format, opt = strings.TrimPrefix(o.flag, "--"), &report.Options{}
+			format, opt = strings.TrimPrefix(o.flag, "--"), &report.Options{TraceDir: f.saveTraces}
 		}
 		var b bytes.Buffer
 		if o.flag == "--html" {
