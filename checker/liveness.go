@@ -91,6 +91,7 @@ func checkLiveness(e *explorer, rep *Report) error {
 		o.Trace = nil
 		if !res.violated {
 			o.Verdict = Holds
+			o.Vacuous = li.eventually && pr.goal.get(0) || !li.eventually && pr.start.count() == 0
 			o.Message = holdsMessage(&li, pr, &res, g)
 			continue
 		}

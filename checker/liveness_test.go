@@ -518,6 +518,25 @@ func TestLeadsToSynReceived(t *testing.T) {
 	checkReplay(t, m, o[1].Trace)
 	require.Equal(t, Holds, o[2].Verdict)
 	require.Contains(t, o[2].Message, "vacuously")
+	require.True(t, o[2].Vacuous)
+	require.False(t, o[0].Vacuous, "P is reachable, so the pass is not vacuous")
+}
+
+// TestEventuallyVacuous: an Eventually whose predicate the initial state
+// already satisfies holds vacuously, and says so; one that must be
+// reached does not.
+func TestEventuallyVacuous(t *testing.T) {
+	m := livenessModel()
+	rep, err := Check(m, []Property{
+		{Name: "a-closed", Kind: Eventually, Pred: func(w *World) bool { return w.E[A].TCB.State == spec.Closed }},
+		{Name: "both-closed-again", Kind: Eventually, Pred: bothClosedAgain, Fairness: fairUTD},
+	}, Options{})
+	require.NoError(t, err)
+	o := rep.Outcomes
+	require.Equal(t, Holds, o[0].Verdict, o[0].Message)
+	require.True(t, o[0].Vacuous)
+	require.Contains(t, o[0].Message, "holds vacuously: the initial state already satisfies the predicate")
+	require.False(t, o[1].Vacuous, o[1].Message)
 }
 
 func TestLivenessInconclusiveAndErrors(t *testing.T) {

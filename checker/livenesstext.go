@@ -10,6 +10,9 @@ import (
 func holdsMessage(li *livenessIndex, pr *livenessProblem, res *livenessResult, g *lgraph) string {
 	var what string
 	if li.eventually {
+		if pr.goal.get(0) {
+			return fmt.Sprintf("holds vacuously: the initial state already satisfies the predicate (%d states)", g.n)
+		}
 		what = "every run reaches the predicate"
 	} else {
 		n := pr.start.count()

@@ -174,6 +174,11 @@ type Outcome struct {
 	Message string
 	// Trace is the counterexample (or, for Reachable, the witness).
 	Trace *Trace
+	// Vacuous is set when a liveness property holds only because what it
+	// speaks of never comes up: a LeadsTo whose P no reachable state
+	// satisfies, or an Eventually whose predicate holds in the initial
+	// state already. Such a pass says nothing about the protocol.
+	Vacuous bool
 }
 
 // decided reports whether the property's search found what it looked for

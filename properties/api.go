@@ -77,7 +77,12 @@ type Property struct {
 	ModelName string
 	// Expect is the expected verdict (Holds or Violated).
 	Expect checker.Verdict
-	RFC    []string
+	// VacuousExpected says the property's pass is vacuous on purpose
+	// ("vacuous: expected"): without it, a vacuous pass (see
+	// checker.Outcome.Vacuous) does not match "expect: holds"; with it,
+	// only a vacuous pass does.
+	VacuousExpected bool
+	RFC             []string
 	// Pos is the position of the property in its file.
 	Pos Position
 	// Check is the compiled property; Necessity is set instead for a

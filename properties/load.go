@@ -371,7 +371,7 @@ func (l *loader) finish() (*Suite, error) {
 }
 
 var (
-	propertyKeys = []string{"name", "description", "why", "kind", "formula", "model", "fairness", "rfc", "expect", "counterexample", "mutant", "property-kind", "mutation", "arcs", "rows"}
+	propertyKeys = []string{"name", "description", "why", "kind", "formula", "model", "fairness", "rfc", "expect", "vacuous", "counterexample", "mutant", "property-kind", "mutation", "arcs", "rows"}
 	mutantKeys   = []string{"extends", "variant", "overlay", "a", "b", "network", "retries", "user-timeout", "reopens", "reuse-isn", "expect"}
 )
 
@@ -446,6 +446,25 @@ func (f *fileDec) decodeProperty(n *yaml.Node) *propDecl {
 				d.ok = false
 			} else {
 				p.Expect = v
+			}
+		} else {
+			d.ok = false
+		}
+	}
+	if e, ok := fs["vacuous"]; ok {
+		// A vacuous pass fails unless the property says it is meant: a
+		// leads-to whose trigger never comes, or an eventually true from
+		// the start, proves nothing, and must not pass silently.
+		if s, ok := f.str("vacuous", e.valNode); ok {
+			switch {
+			case s != "expected":
+				f.errorf(resolve(e.valNode), "vacuous takes the one value \"expected\" (a property whose pass is vacuous on purpose), found %q", s)
+				d.ok = false
+			case p.Expect != checker.Holds:
+				f.errorf(e.keyNode, "vacuous: expected goes with expect: holds, since only a pass can be vacuous; this property expects %s", p.Expect)
+				d.ok = false
+			default:
+				p.VacuousExpected = true
 			}
 		} else {
 			d.ok = false
@@ -576,9 +595,11 @@ func (l *loader) compileProperty(d *propDecl) {
 			f.errorf(e.keyNode, "a coverage property lists \"arcs\" and \"rows\" instead of a formula")
 			return
 		}
-		if e, ok := fs["fairness"]; ok {
-			f.errorf(e.keyNode, "fairness applies only to eventually and leads-to properties")
-			return
+		for _, key := range []string{"fairness", "vacuous"} {
+			if e, ok := fs[key]; ok {
+				f.errorf(e.keyNode, "%s applies only to eventually and leads-to properties", key)
+				return
+			}
 		}
 		if modelOK {
 			l.compileCoverage(d, md.out.Model.Table)
@@ -589,6 +610,10 @@ func (l *loader) compileProperty(d *propDecl) {
 	ck, _ := checker.ParseKind(kind)
 	if e, ok := fs["fairness"]; ok && ck.Safety() {
 		f.errorf(e.keyNode, "fairness applies only to eventually and leads-to properties, not to %s", kind)
+		return
+	}
+	if e, ok := fs["vacuous"]; ok && (ck.Safety() || p.Kind == KindNecessity) {
+		f.errorf(e.keyNode, "vacuous applies only to eventually and leads-to properties, not to %s", p.Kind)
 		return
 	}
 	if p.Kind == KindNecessity {

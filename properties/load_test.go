@@ -259,6 +259,34 @@ models:
 			},
 		},
 		{
+			name: "vacuous",
+			src: `properties:
+  - name: a
+    kind: leads-to
+    formula: A.closed ~> B.closed
+    vacuous: yes
+  - name: b
+    kind: invariant
+    formula: A.closed
+    vacuous: expected
+  - name: c
+    kind: eventually
+    formula: A.closed
+    expect: violated
+    vacuous: expected
+  - name: d
+    kind: coverage
+    arcs: [1]
+    vacuous: expected
+`,
+			want: []string{
+				`p.yaml:5:14: vacuous takes the one value "expected" (a property whose pass is vacuous on purpose), found "yes"`,
+				`p.yaml:9:5: vacuous applies only to eventually and leads-to properties, not to invariant`,
+				`p.yaml:14:5: vacuous: expected goes with expect: holds, since only a pass can be vacuous; this property expects violated`,
+				`p.yaml:18:5: vacuous applies only to eventually and leads-to properties`,
+			},
+		},
+		{
 			name: "missing keys and bad values",
 			src: `properties:
   - kind: invariant

@@ -96,6 +96,13 @@ func (s *Suite) Run(opt RunOptions) ([]Result, error) {
 			want = r.Mutant.Expect
 		}
 		r.Matches = r.Outcome.Verdict == want
+		if r.Outcome.Verdict == checker.Holds && r.Mutant == nil {
+			// A vacuous pass says nothing about the protocol, so it
+			// matches only a property that says it is meant.
+			r.Matches = r.Matches && r.Outcome.Vacuous == sel[i].VacuousExpected
+		} else if r.Outcome.Verdict == checker.Holds && r.Outcome.Vacuous {
+			r.Matches = false
+		}
 	}
 	return results, nil
 }

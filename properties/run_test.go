@@ -238,3 +238,54 @@ func TestRunNecessity(t *testing.T) {
 	assert.NotNil(t, rs[2].Outcome.Trace, "the baseline's counterexample")
 	assert.False(t, rs[2].Matches)
 }
+
+// TestRunVacuous: a vacuous pass (a leads-to whose trigger no state
+// reaches, an eventually true from the start) does not match expect:
+// holds; with vacuous: expected it does, and then a pass that is not
+// vacuous does not.
+func TestRunVacuous(t *testing.T) {
+	const src = `models:
+  - name: tiny
+    a: {open: active, close: true}
+    b: {open: passive, close: true}
+    network: {capacity: 2}
+    retries: 1
+properties:
+  - name: listen-on-the-active-side
+    model: tiny
+    kind: leads-to
+    formula: A.state == LISTEN ~> A.state == CLOSED
+  - name: listen-on-the-active-side-meant
+    model: tiny
+    kind: leads-to
+    formula: A.state == LISTEN ~> A.state == CLOSED
+    vacuous: expected
+  - name: closed-at-the-start
+    model: tiny
+    kind: eventually
+    formula: A.state == CLOSED
+  - name: time-wait-ends
+    model: tiny
+    kind: leads-to
+    formula: A.state == TIME-WAIT ~> A.state == CLOSED
+    fairness: [weak all]
+  - name: time-wait-ends-said-vacuous
+    model: tiny
+    kind: leads-to
+    formula: A.state == TIME-WAIT ~> A.state == CLOSED
+    fairness: [weak all]
+    vacuous: expected
+`
+	s, err := Parse("vacuous.yaml", []byte(src))
+	require.NoError(t, err)
+	rs, err := s.Run(RunOptions{})
+	require.NoError(t, err)
+	require.Len(t, rs, 5)
+	want := []struct{ vacuous, matches bool }{{true, false}, {true, true}, {true, false}, {false, true}, {false, false}}
+	for i, r := range rs {
+		require.NoError(t, r.Err)
+		assert.Equal(t, checker.Holds, r.Outcome.Verdict, "%s: %s", r.Property.Name, r.Outcome.Message)
+		assert.Equal(t, want[i].vacuous, r.Outcome.Vacuous, "%s: %s", r.Property.Name, r.Outcome.Message)
+		assert.Equal(t, want[i].matches, r.Matches, r.Property.Name)
+	}
+}

@@ -55,6 +55,11 @@ type jsonResult struct {
 	// inconclusive or error.
 	Expected string `json:"expected"`
 	Verdict  string `json:"verdict"`
+	// Vacuous is set when the property holds only vacuously (see
+	// checker.Outcome.Vacuous); VacuousExpected when its file says that
+	// is meant ("vacuous: expected").
+	Vacuous         bool `json:"vacuous,omitempty"`
+	VacuousExpected bool `json:"vacuous_expected,omitempty"`
 	// Status is pass, fail, inconclusive or error.
 	Status  string `json:"status"`
 	Message string `json:"message"`
@@ -77,7 +82,8 @@ func toJSONReport(rep *Report) jsonReport {
 		out.Results = append(out.Results, jsonResult{
 			Property: r.Name, Description: r.Description, Kind: r.Kind, Model: r.Model, Variant: r.Variant, Mutant: r.Mutant,
 			File: r.Pos.File, Line: r.Pos.Line, Column: r.Pos.Col, RFC: r.RFC,
-			Expected: r.Expected, Verdict: r.Verdict, Status: r.Status, Message: r.Message, Trace: r.Trace,
+			Expected: r.Expected, Verdict: r.Verdict, Vacuous: r.Vacuous, VacuousExpected: r.VacuousExpected,
+			Status: r.Status, Message: r.Message, Trace: r.Trace,
 		})
 	}
 	return out

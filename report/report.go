@@ -55,8 +55,12 @@ type Result struct {
 	Expected string
 	// Verdict is holds, violated, inconclusive, or error.
 	Verdict string
-	Status  string
-	Message string
+	// Vacuous is set when the property holds only vacuously (see
+	// checker.Outcome.Vacuous); VacuousExpected when its file says that
+	// is meant.
+	Vacuous, VacuousExpected bool
+	Status                   string
+	Message                  string
 	// Trace is the counterexample, or a reachable property's witness.
 	Trace *checker.TraceView
 	// TraceFile is the name of the file verify --save-traces saves Trace
@@ -168,6 +172,7 @@ func Build(s *properties.Suite, results []properties.Result, variant string, sta
 			rep.Errors++
 		default:
 			pr.Verdict, pr.Message = r.Outcome.Verdict.String(), r.Outcome.Message
+			pr.Vacuous, pr.VacuousExpected = r.Outcome.Vacuous, p.VacuousExpected && r.Mutant == nil
 			switch {
 			case r.Outcome.Verdict == checker.Inconclusive:
 				pr.Status = StatusInconclusive

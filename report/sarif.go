@@ -191,6 +191,9 @@ func writeSARIF(w io.Writer, rep *Report, o *Options) error {
 			Locations:  []sarifLocation{sarifLocationOf(r, nil)},
 			Properties: map[string]any{"status": r.Status, "verdict": r.Verdict, "expected": r.Expected, "model": r.Model, "variant": r.Variant},
 		}
+		if r.Vacuous {
+			res.Properties["vacuous"] = true
+		}
 		if r.Builtin() {
 			res.Properties["builtin"] = filepath.ToSlash(r.Pos.String()) + " in tcpcheck's embedded default set"
 		}

@@ -43,6 +43,12 @@ func verdictPhrase(r *Result) string {
 		}
 		return r.Verdict
 	case StatusFail:
+		switch {
+		case r.Verdict == "holds" && r.Vacuous && r.Expected == "holds":
+			return "holds only vacuously, which proves nothing (say vacuous: expected if that is meant)"
+		case r.Verdict == "holds" && r.VacuousExpected && !r.Vacuous:
+			return "holds, but not vacuously, as the property's vacuous: expected says"
+		}
 		return fmt.Sprintf("%s, expected %s", r.Verdict, r.Expected)
 	case StatusInconclusive:
 		return "not decided"

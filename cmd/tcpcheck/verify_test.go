@@ -465,3 +465,44 @@ func TestChartMarksTheBreak(t *testing.T) {
 		t.Errorf("the chart is %d x %d points; want 400-1000 wide and 600-1400 high", w, h)
 	}
 }
+
+// TestVerifyVacuous: a vacuous pass fails the run, says why in text and
+// is marked in JSON; vacuous: expected makes it pass, still marked.
+func TestVerifyVacuous(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "vacuous.yaml")
+	const src = `properties:
+  - name: listen-on-the-active-side
+    model: handshake
+    kind: leads-to
+    formula: A.state == LISTEN ~> A.state == CLOSED
+models:
+  - name: handshake
+    a: {open: active}
+    b: {open: passive}
+    network: {capacity: 1}
+`
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCmd(t, "", "verify", file)
+	if code != ExitViolated || !strings.Contains(out, "holds only vacuously, which proves nothing (say vacuous: expected if that is meant): holds vacuously: no reachable state satisfies P") {
+		t.Errorf("exit %d, want %d:\n%s%s", code, ExitViolated, out, errOut)
+	}
+	js, _, _ := runCmd(t, "", "verify", file, "--format", "json")
+	if !strings.Contains(js, `"vacuous": true`) || !strings.Contains(js, `"status": "fail"`) {
+		t.Errorf("JSON does not mark the vacuous failure:\n%s", js)
+	}
+	meant := strings.Replace(src, "A.state == CLOSED\n", "A.state == CLOSED\n    vacuous: expected\n", 1)
+	if err := os.WriteFile(file, []byte(meant), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = runCmd(t, "", "verify", file)
+	if code != ExitOK || !strings.Contains(out, "holds vacuously") {
+		t.Errorf("with vacuous: expected, exit %d, want 0:\n%s%s", code, out, errOut)
+	}
+	js, _, _ = runCmd(t, "", "verify", file, "--format", "json")
+	if !strings.Contains(js, `"vacuous": true,`) || !strings.Contains(js, `"vacuous_expected": true`) || !strings.Contains(js, `"status": "pass"`) {
+		t.Errorf("JSON of the meant vacuous pass:\n%s", js)
+	}
+}
