@@ -88,6 +88,13 @@ type Model struct {
 	// UserTimeout ends a connection whose retransmissions ran out (RFC 9293
 	// section 3.10.8). Without it, such a connection waits forever.
 	UserTimeout bool
+	// UserTimeoutAfterDrain lets the user timeout fire only once none of
+	// the endpoint's own segments are in flight. Timers are untimed, so
+	// without it an endpoint may give up while its last retransmission is
+	// still travelling; a real user timeout (minutes, RFC 9293 3.10.8 and
+	// RFC 1122 4.2.3.5's R2 of at least 100 s) outlasts a segment's trip.
+	// It adds no state bits: it only removes user timeouts.
+	UserTimeoutAfterDrain bool
 	// Reopens is how many new incarnations of the connection each user may
 	// open after the previous one ended.
 	Reopens int
@@ -130,6 +137,9 @@ func (m *Model) Validate() error {
 	}
 	if m.RetryForever && m.UserTimeout {
 		errs = append(errs, errors.New("a user timeout needs bounded retries: with retries forever it never fires"))
+	}
+	if m.UserTimeoutAfterDrain && !m.UserTimeout {
+		errs = append(errs, errors.New("a user timeout after drain needs a user timeout"))
 	}
 	if m.Net.LossBudget > 0 && !m.Net.Loss {
 		errs = append(errs, errors.New("a loss budget needs loss enabled"))

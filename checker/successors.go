@@ -343,7 +343,9 @@ func (mc *machine) timers(p *packedWorld, s Side, tcb *[2]spec.TCB, x *expansion
 	if t.Outstanding() {
 		if mc.canRetransmit(t) {
 			mc.call(p, s, ActTimeout, spec.RetransmissionTimeout, x, emit)
-		} else if mc.m.UserTimeout {
+		} else if mc.m.UserTimeout && (!mc.m.UserTimeoutAfterDrain || p.n[s] == 0) {
+			// After drain, the user gives up only once nothing it sent
+			// is still travelling (Model.UserTimeoutAfterDrain).
 			mc.call(p, s, ActTimeout, spec.UserTimeout, x, emit)
 		}
 	}

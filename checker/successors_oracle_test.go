@@ -82,7 +82,7 @@ func (mc *refMachine) refSuccessors(w *World, emit func(t *Transition, next *Wor
 		if tcb.Outstanding() {
 			if mc.canRetransmit(&tcb) {
 				mc.refCall(w, s, ActTimeout, spec.RetransmissionTimeout, t, next, emit)
-			} else if mc.m.UserTimeout {
+			} else if mc.m.UserTimeout && (!mc.m.UserTimeoutAfterDrain || w.Net[s].N == 0) {
 				mc.refCall(w, s, ActTimeout, spec.UserTimeout, t, next, emit)
 			}
 		}
@@ -341,6 +341,10 @@ func TestPackedGeneratorMatchesOracle(t *testing.T) {
 	}
 	// Linux's listener in TIME-WAIT, and the epochs bound.
 	models = append(models, twReuseModel("linux", 1), twReuseModel("linux-loopback", 1), synStormModel(MaxBudget))
+	// A user timeout only after the endpoint's segments drain.
+	drain := data
+	drain.Name, drain.UserTimeoutAfterDrain = "data-user-timeout-after-drain", true
+	models = append(models, drain)
 	for _, m := range models {
 		t.Run(m.Name, func(t *testing.T) {
 			mc := newMachine(&m)

@@ -89,7 +89,7 @@ func TestLoadErrors(t *testing.T) {
 `,
 			want: []string{
 				`p.yaml:3:14: "retries" must be the number of retransmissions per segment (0 to 3) or forever, found "one"`,
-				`p.yaml:4:19: "user-timeout" must be true or false, found the number 1`,
+				`p.yaml:4:19: "user-timeout" is true, false or after-drain (the user gives up only once none of its own segments are in flight), found "1"`,
 				`p.yaml:5:25: "capacity" must be between 1 and 7, found 9`,
 				`p.yaml:5:37: "reorder" must be true or false, found "yes please"`,
 				`p.yaml:5:55: "loss" must be the number of segments the network may lose (0 to 7) or unbounded, found "some"`,
@@ -500,6 +500,20 @@ properties:
 			want: []string{
 				`p.yaml:2:25: "retries" must be between 0 and 3, or forever, found 4`,
 				`p.yaml:3:25: "retries" must be the number of retransmissions per segment (0 to 3) or forever, found a list`,
+			},
+		},
+		{
+			name: "user timeout after drain",
+			src: `models:
+  - name: m
+    user-timeout: after-drian
+  - name: n
+    retries: forever
+    user-timeout: after-drain
+`,
+			want: []string{
+				`p.yaml:3:19: "user-timeout" is true, false or after-drain (the user gives up only once none of its own segments are in flight), found "after-drian" (did you mean "after-drain"?)`,
+				`p.yaml:5:14: model "n" retries forever, so it cannot have a user timeout, which fires only once the retries run out (user-timeout: after-drain at p.yaml:6:19); add "user-timeout: false"`,
 			},
 		},
 		{

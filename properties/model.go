@@ -180,11 +180,26 @@ func (f *fileDec) modelFields(n *yaml.Node, fs map[string]entry) *modelDecl {
 		}
 	}
 	if e, ok := fs["user-timeout"]; ok {
-		if v, ok := f.boolean("user-timeout", e.valNode); ok {
-			at := place{f, resolve(e.valNode)}
+		n := resolve(e.valNode)
+		set := func(on, drain bool) {
+			at := place{f, n}
 			d.userTimeoutNode = at.n
-			d.set = append(d.set, func(c *modelConfig) { c.m.UserTimeout, c.userTimeoutAt = v, at })
-		} else {
+			d.set = append(d.set, func(c *modelConfig) {
+				c.m.UserTimeout, c.m.UserTimeoutAfterDrain, c.userTimeoutAt = on, drain, at
+			})
+		}
+		switch {
+		case n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool":
+			v, _ := f.boolean("user-timeout", n)
+			set(v, false)
+		case n != nil && n.Kind == yaml.ScalarNode && n.Value == "after-drain":
+			set(true, true)
+		default:
+			found := describe(n)
+			if n != nil && n.Kind == yaml.ScalarNode {
+				found = fmt.Sprintf("%q%s", n.Value, suggestFold(n.Value, []string{"after-drain", "true", "false"}))
+			}
+			f.errorf(n, "\"user-timeout\" is true, false or after-drain (the user gives up only once none of its own segments are in flight), found %s", found)
 			fail()
 		}
 	}
@@ -838,7 +853,7 @@ func (l *loader) resolveModel(d *modelDecl) bool {
 	if m.RetryForever && m.UserTimeout {
 		d.retryConflict(&cfg)
 		// Reported; let Validate report anything else.
-		m.UserTimeout = false
+		m.UserTimeout, m.UserTimeoutAfterDrain = false, false
 	}
 	if err := m.Validate(); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
@@ -866,7 +881,11 @@ func (d *modelDecl) retryConflict(cfg *modelConfig) {
 		if n == nil {
 			n = d.node
 		}
-		d.f.errorf(n, "model %q retries forever, so it cannot have a user timeout, which fires only once the retries run out (user-timeout: true at %s); add \"user-timeout: false\"", d.out.Name, cfg.userTimeoutAt)
+		setting := "true"
+		if at := cfg.userTimeoutAt.n; at != nil {
+			setting = at.Value
+		}
+		d.f.errorf(n, "model %q retries forever, so it cannot have a user timeout, which fires only once the retries run out (user-timeout: %s at %s); add \"user-timeout: false\"", d.out.Name, setting, cfg.userTimeoutAt)
 		return
 	}
 	d.f.errorf(d.userTimeoutNode, "model %q cannot have a user timeout: it retries forever (retries: forever at %s), and the user timeout fires only once the retries run out; give \"retries\" a number (0 to %d) to have one", d.out.Name, cfg.retriesAt, checker.MaxRetries)

@@ -289,3 +289,57 @@ properties:
 		assert.Equal(t, want[i].matches, r.Matches, r.Property.Name)
 	}
 }
+
+// TestRunUserTimeoutAfterDrain: with user-timeout: true an endpoint may
+// give up while its own FIN is still travelling, so its peer receives the
+// FIN of a connection that has already ended; with after-drain it gives
+// up only once nothing it sent is in flight, and that cannot happen. The
+// switch adds no state bits and removes states (3970 to 2120 here).
+func TestRunUserTimeoutAfterDrain(t *testing.T) {
+	const src = `models:
+  - name: giving-up
+    a: {open: active, close: true}
+    b: {open: passive, close: true}
+    network: {capacity: 2, loss: 1}
+    retries: 1
+    user-timeout: true
+  - name: giving-up-after-drain
+    extends: giving-up
+    user-timeout: after-drain
+properties:
+  - name: no-fin-after-giving-up
+    model: giving-up
+    kind: step-invariant
+    formula: "!(step.action == deliver && step.actor == B && step.received has FIN && A.ended == user-timeout)"
+  - name: no-fin-after-giving-up-drained
+    model: giving-up-after-drain
+    kind: step-invariant
+    formula: "!(step.action == deliver && step.actor == B && step.received has FIN && A.ended == user-timeout)"
+  - name: still-gives-up
+    model: giving-up-after-drain
+    kind: reachable
+    formula: A.ended == user-timeout
+`
+	s, err := Parse("drain.yaml", []byte(src))
+	require.NoError(t, err)
+	rs, err := s.Run(RunOptions{})
+	require.NoError(t, err)
+	require.Len(t, rs, 3)
+	assert.Equal(t, checker.Violated, rs[0].Outcome.Verdict, rs[0].Outcome.Message)
+	// The counterexample's user timeout fires with A's FIN in flight.
+	tr := rs[0].Outcome.Trace
+	require.NotNil(t, tr)
+	gaveUp := false
+	for _, st := range tr.Steps {
+		if st.Action == checker.ActTimeout && st.Actor == checker.A && st.After.E[checker.A].Ended == checker.EndUserTimeout {
+			gaveUp = true
+			assert.NotZero(t, st.After.Net[checker.A].N, "A gave up with nothing of its own in flight")
+		}
+	}
+	assert.True(t, gaveUp)
+	assert.Equal(t, checker.Holds, rs[1].Outcome.Verdict, rs[1].Outcome.Message)
+	assert.Equal(t, checker.Holds, rs[2].Outcome.Verdict, "after drain, the user still gives up: %s", rs[2].Outcome.Message)
+	assert.Less(t, rs[1].Report.Stats.Distinct, 3970, "after drain removes states")
+	m := s.Models[len(s.Models)-1].Model
+	assert.True(t, m.UserTimeout && m.UserTimeoutAfterDrain)
+}

@@ -114,7 +114,7 @@ type yamlModel struct {
 	B           yamlRole    `yaml:"b,flow"`
 	Network     yamlNetwork `yaml:"network,flow"`
 	Retries     any         `yaml:"retries"`
-	UserTimeout bool        `yaml:"user-timeout"`
+	UserTimeout any         `yaml:"user-timeout"`
 	Reopens     int         `yaml:"reopens"`
 	ReuseISN    bool        `yaml:"reuse-isn"`
 }
@@ -144,6 +144,9 @@ func modelYAML(name, description, where string, m checker.Model) ([]byte, error)
 		Retries: m.Retries, UserTimeout: m.UserTimeout, Reopens: m.Reopens, ReuseISN: m.ReuseISN}
 	if m.RetryForever {
 		y.Retries = "forever"
+	}
+	if m.UserTimeoutAfterDrain {
+		y.UserTimeout = "after-drain"
 	}
 	y.Network = yamlNetwork{Capacity: m.Net.Capacity, Reorder: m.Net.Reorder, Loss: 0, Duplicates: m.Net.Duplicates}
 	if m.Net.Loss {
