@@ -197,7 +197,7 @@ func (e *explorer) report() *Report {
 			o.Message = fmt.Sprintf("no reachable state satisfies it (all %d states explored)", e.st.n) + omission(&stats)
 		case e.capacityStalls[i] > 0:
 			o.Verdict = Inconclusive
-			o.Message = fmt.Sprintf("no deadlock but where a full channel held a sender back: %d states have no successor only because the model's capacity bound (%d segments per direction) blocked a send, which a real network does not do; raise network.capacity, or let the network lose what it cannot hold (loss)",
+			o.Message = fmt.Sprintf("no deadlock but where a full channel held a sender back: %d states have no successor only because the model's capacity bound (%d segments per direction) blocked a send, which a real network does not do; raise network.capacity, or let the network drop what it cannot hold (loss: overflow)",
 				e.capacityStalls[i], e.m.Net.Capacity)
 		default:
 			o.Verdict = Holds

@@ -31,15 +31,17 @@
 //   - A channel holds at most Capacity segments. When the network may lose
 //     segments, what a full channel cannot hold is dropped (tail drop,
 //     counted against the loss budget and shown in traces as
-//     Transition.Dropped). A lossless network holds the sender back: the
-//     transition is not taken, and Stats.CapacityBlocked counts how often.
+//     Transition.Dropped). With Network.Overflow, that tail drop is the only
+//     loss there is, uncounted. A lossless network holds the sender back:
+//     the transition is not taken, and Stats.CapacityBlocked counts how
+//     often.
 //     Capacity is a bound of the model, like Retries, so verdicts are
 //     relative to it. A stall that only the bound causes is not TCP's: a
 //     deadlock-free property whose only dead ends have a send the bound
 //     blocked, and a liveness counterexample that stalls (in its cycle, or
 //     where it stops) where the bound blocks a transition, are
 //     Inconclusive, with that reason and the advice to raise the capacity
-//     or let the network lose what it cannot hold.
+//     or let the network drop what it cannot hold (Overflow).
 //   - With reordering, a channel is a multiset: any segment may arrive next,
 //     and the canonical form sorts it, so orders that carry no information
 //     are one state.

@@ -151,3 +151,22 @@ func TestCapacityStallIsInconclusive(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, Holds, rep.Outcomes[0].Verdict, rep.Outcomes[0].Message)
 }
+
+// TestOverflowLossDecidesACapacityStall: the stall that the capacity
+// bound alone causes (see TestCapacityStallIsInconclusive) is gone once a
+// full channel drops what it cannot hold: the same model and capacity
+// are then decided, and no transition is ever held back.
+func TestOverflowLossDecidesACapacityStall(t *testing.T) {
+	m := synStormModel(5)
+	m.Net.Capacity = 3
+	m.Net.Overflow = true
+	rep, err := Check(m, []Property{{Name: "d", Kind: DeadlockFree}}, Options{})
+	require.NoError(t, err)
+	o := rep.Outcomes[0]
+	require.NotEqual(t, Inconclusive, o.Verdict, o.Message)
+	t.Logf("%s: %s", o.Verdict, o.Message)
+	require.Zero(t, rep.Stats.CapacityBlocked, "a full channel drops instead of blocking")
+
+	m.Net.Loss = true
+	require.ErrorContains(t, m.Validate(), "overflow loss excludes arbitrary loss")
+}

@@ -103,7 +103,7 @@ func checkLiveness(e *explorer, rep *Report) error {
 			// bounded: a real network would have taken the send, and a
 			// fair run might then have gone on.
 			o.Verdict = Inconclusive
-			o.Message = fmt.Sprintf("not decided: the run that would break it stalls where a full channel held a sender back (the model's capacity bound, %d segments per direction), which a real network does not do; raise network.capacity, or let the network lose what it cannot hold (loss). The run: %s",
+			o.Message = fmt.Sprintf("not decided: the run that would break it stalls where a full channel held a sender back (the model's capacity bound, %d segments per direction), which a real network does not do; raise network.capacity, or let the network drop what it cannot hold (loss: overflow). The run: %s",
 				e.m.Net.Capacity, o.Message)
 		}
 	}

@@ -61,6 +61,12 @@ type Network struct {
 	// the drops over a whole run; 0 means unbounded.
 	Loss       bool
 	LossBudget int
+	// Overflow makes a full channel drop what it cannot hold (tail drop)
+	// instead of holding the sender back, and nothing else is ever lost.
+	// A lossless channel at capacity blocks sends, which no real network
+	// does; with Overflow the capacity bound no longer stalls a run. It
+	// excludes Loss, and its drops are not counted against any budget.
+	Overflow bool
 	// Duplicates is the number of segments the network may duplicate over
 	// a whole run.
 	Duplicates int
@@ -140,6 +146,9 @@ func (m *Model) Validate() error {
 	}
 	if m.UserTimeoutAfterDrain && !m.UserTimeout {
 		errs = append(errs, errors.New("a user timeout after drain needs a user timeout"))
+	}
+	if m.Net.Overflow && m.Net.Loss {
+		errs = append(errs, errors.New("overflow loss excludes arbitrary loss: a network loses either what a full channel cannot hold, or any segment"))
 	}
 	if m.Net.LossBudget > 0 && !m.Net.Loss {
 		errs = append(errs, errors.New("a loss budget needs loss enabled"))

@@ -399,7 +399,11 @@ func (mc *machine) network(p *packedWorld, from Side, x *expansion, emit emitFun
 				continue
 			}
 			if len(segs) >= mc.codec.capacity {
-				x.blocked++
+				// A copy a full channel cannot hold is dropped at once
+				// under overflow loss: nothing changes.
+				if !mc.m.Net.Overflow {
+					x.blocked++
+				}
 				break
 			}
 			x.mv = move{action: ActDuplicate, actor: from, seg: segs[i], row: -1}
@@ -504,7 +508,7 @@ func (mc *machine) deliver(p *packedWorld, from Side, i int, x *expansion, emit 
 func (mc *machine) apply(next *packedWorld, s Side, ef *effect, clearRetries bool, mv *move, t *tally) bool {
 	dropped := 0
 	if over := int(next.n[s]) + int(ef.nout) - mc.codec.capacity; over > 0 {
-		if !mc.mayLose(next.lost, over) {
+		if !mc.m.Net.Overflow && !mc.mayLose(next.lost, over) {
 			t.blocked++
 			return false
 		}

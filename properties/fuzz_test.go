@@ -101,7 +101,7 @@ func FuzzParse(f *testing.F) {
 		"models: [{name: a, extends: b}, {name: b, extends: a}]\n",
 		"models:\n  - {name: m, extends: client-server, retries: forever}\n  - {name: n, extends: m, retries: 2, user-timeout: false}\n",
 		"a: &x [*x]\n",
-		"models:\n  - {name: d, extends: client-server, user-timeout: after-drain}\n",
+		"models:\n  - {name: d, extends: client-server, user-timeout: after-drain, network: {loss: overflow}}\n",
 		"properties:\n  - {name: v, kind: leads-to, formula: \"A.state == LISTEN ~> A.closed\", vacuous: expected}\n",
 		"properties:\n  - name: n\n    kind: necessity\n    property-kind: step-invariant\n    formula: forall(X, before.X.state == LAST-ACK => X.ended != reset)\n    mutation: {remove-states: [{state: TIME-WAIT, to: CLOSED}]}\n    mutant: {network: {reorder: false}}\n",
 	} {

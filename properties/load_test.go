@@ -92,7 +92,7 @@ func TestLoadErrors(t *testing.T) {
 				`p.yaml:4:19: "user-timeout" is true, false or after-drain (the user gives up only once none of its own segments are in flight), found "1"`,
 				`p.yaml:5:25: "capacity" must be between 1 and 7, found 9`,
 				`p.yaml:5:37: "reorder" must be true or false, found "yes please"`,
-				`p.yaml:5:55: "loss" must be the number of segments the network may lose (0 to 7) or unbounded, found "some"`,
+				`p.yaml:5:55: "loss" must be the number of segments the network may lose (0 to 7), unbounded, or overflow (only what a full channel cannot hold), found "some"`,
 				`p.yaml:6:8: the role of A must be a mapping of keys to values, found a list`,
 			},
 		},
@@ -500,6 +500,16 @@ properties:
 			want: []string{
 				`p.yaml:2:25: "retries" must be between 0 and 3, or forever, found 4`,
 				`p.yaml:3:25: "retries" must be the number of retransmissions per segment (0 to 3) or forever, found a list`,
+			},
+		},
+		{
+			name: "overflow loss",
+			src: `models:
+  - name: m
+    network: {loss: overflw}
+`,
+			want: []string{
+				`p.yaml:3:21: "loss" must be the number of segments the network may lose (0 to 7), unbounded, or overflow (only what a full channel cannot hold), found "overflw" (did you mean "overflow"?)`,
 			},
 		},
 		{

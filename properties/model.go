@@ -320,19 +320,26 @@ func (f *fileDec) decodeNetwork(n *yaml.Node, set *[]func(*modelConfig)) bool {
 		}
 	}
 	if e, ok := fs["loss"]; ok {
-		// loss: a budget (0 for none), or "unbounded".
+		// loss: a budget (0 for none), "unbounded", or "overflow" (only
+		// what a full channel cannot hold).
 		v := resolve(e.valNode)
 		switch {
 		case v != nil && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value == "unbounded":
-			*set = append(*set, func(c *modelConfig) { c.m.Net.Loss, c.m.Net.LossBudget = true, 0 })
+			*set = append(*set, func(c *modelConfig) { c.m.Net.Loss, c.m.Net.LossBudget, c.m.Net.Overflow = true, 0, false })
+		case v != nil && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value == "overflow":
+			*set = append(*set, func(c *modelConfig) { c.m.Net.Loss, c.m.Net.LossBudget, c.m.Net.Overflow = false, 0, true })
 		case v != nil && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!int":
 			if b, ok := f.intRange("loss", v, 0, checker.MaxBudget); ok {
-				*set = append(*set, func(c *modelConfig) { c.m.Net.Loss, c.m.Net.LossBudget = b > 0, b })
+				*set = append(*set, func(c *modelConfig) { c.m.Net.Loss, c.m.Net.LossBudget, c.m.Net.Overflow = b > 0, b, false })
 			} else {
 				good = false
 			}
 		default:
-			f.errorf(v, "\"loss\" must be the number of segments the network may lose (0 to %d) or unbounded, found %s", checker.MaxBudget, describe(v))
+			found := describe(v)
+			if v != nil && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" {
+				found += suggestFold(v.Value, []string{"unbounded", "overflow"})
+			}
+			f.errorf(v, "\"loss\" must be the number of segments the network may lose (0 to %d), unbounded, or overflow (only what a full channel cannot hold), found %s", checker.MaxBudget, found)
 			good = false
 		}
 	}

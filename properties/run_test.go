@@ -343,3 +343,42 @@ properties:
 	m := s.Models[len(s.Models)-1].Model
 	assert.True(t, m.UserTimeout && m.UserTimeoutAfterDrain)
 }
+
+// TestRunOverflowLoss: at capacity 1 a lossless network holds senders
+// back, so deadlock-free is inconclusive (a stall of the bound, not of
+// TCP); with loss: overflow the full channel drops instead, and the
+// search finds a real dead end: a segment dropped after the sender's
+// retries are spent.
+func TestRunOverflowLoss(t *testing.T) {
+	const src = `models:
+  - name: tight
+    a: {open: active, send: true, close: true}
+    b: {open: passive, send: true, close: true}
+    network: {capacity: 1}
+    retries: 1
+  - name: tight-overflow
+    extends: tight
+    network: {loss: overflow}
+properties:
+  - {name: lossless, model: tight, kind: deadlock-free}
+  - {name: overflow, model: tight-overflow, kind: deadlock-free, expect: violated}
+`
+	s, err := Parse("overflow.yaml", []byte(src))
+	require.NoError(t, err)
+	rs, err := s.Run(RunOptions{})
+	require.NoError(t, err)
+	require.Len(t, rs, 2)
+	assert.Equal(t, checker.Inconclusive, rs[0].Outcome.Verdict, rs[0].Outcome.Message)
+	assert.Contains(t, rs[0].Outcome.Message, "loss: overflow")
+	assert.Positive(t, rs[0].Report.Stats.CapacityBlocked)
+	assert.Equal(t, checker.Violated, rs[1].Outcome.Verdict, rs[1].Outcome.Message)
+	assert.True(t, rs[1].Matches)
+	assert.Zero(t, rs[1].Report.Stats.CapacityBlocked)
+	dropped := false
+	for _, st := range rs[1].Outcome.Trace.Steps {
+		dropped = dropped || st.Dropped > 0
+	}
+	assert.True(t, dropped, "the dead end follows a drop")
+	m := s.Models[len(s.Models)-1].Model
+	assert.True(t, m.Net.Overflow && !m.Net.Loss)
+}

@@ -155,6 +155,9 @@ func modelYAML(name, description, where string, m checker.Model) ([]byte, error)
 			y.Network.Loss = "unbounded"
 		}
 	}
+	if m.Net.Overflow {
+		y.Network.Loss = "overflow"
+	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Model %s, defined at %s, fully resolved: every setting is shown,\n# inherited ones and defaults included.\n", name, where)
 	table := spec.Default()
