@@ -102,12 +102,18 @@ func checkLiveness(e *explorer, rep *Report) error {
 			// The run may only stall because the model's channels are
 			// bounded: a real network would have taken the send, and a
 			// fair run might then have gone on.
-			o.Verdict = Inconclusive
-			o.Message = fmt.Sprintf("not decided: the run that would break it stalls where a full channel held a sender back (the model's capacity bound, %d segments per direction), which a real network does not do; raise network.capacity, or let the network drop what it cannot hold (loss: overflow). The run: %s",
-				e.m.Net.Capacity, o.Message)
+			o.Verdict, o.Message = Inconclusive, capacityStallMessage(e.m.Net.Capacity, o.Message)
 		}
 	}
 	return nil
+}
+
+// capacityStallMessage says why a liveness counterexample that stalls
+// where the capacity bound holds a sender back decides nothing; run is
+// what the counterexample would have said.
+func capacityStallMessage(capacity int, run string) string {
+	return fmt.Sprintf("the run that would break it stalls where a full channel held a sender back (the model's capacity bound, %d segments per direction), which a real network does not do; raise network.capacity, or let the network drop what it cannot hold (loss: overflow). The run: %s",
+		capacity, run)
 }
 
 // stallBlocked reports whether the capacity bound blocks a transition in

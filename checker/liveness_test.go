@@ -617,6 +617,12 @@ func TestLivenessNamesCapacityStops(t *testing.T) {
 	require.Contains(t, o.Message, "no successor")
 	require.Contains(t, o.Message, "held back there only because a channel is full (capacity 2)")
 	checkReplay(t, ClientServer(), o.Trace)
+	// Deciding the saved run again (as explain does) gives the same
+	// verdict and message, not a violation.
+	again, err := Decide(ClientServer(), p, o.Trace)
+	require.NoError(t, err)
+	require.Equal(t, Inconclusive, again.Verdict, again.Message)
+	require.Equal(t, o.Message, again.Message)
 
 	rep, err = Check(livenessModel(), []Property{p}, Options{})
 	require.NoError(t, err)

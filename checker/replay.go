@@ -309,11 +309,16 @@ func decideLiveness(m Model, p Property, tr *Trace, states []*World) (Outcome, e
 		})
 		return en | inFlightKinds(w, en, sent), n, t.blocked, names
 	}
+	// stalled is set when the capacity bound holds a sender back where
+	// the run stalls (on its cycle, or where it stops), as the search's
+	// stallBlocked decides it: the verdict is then inconclusive.
+	stalled := false
 	if ls >= 0 {
 		var taken, some label
 		every := allLabels
 		for i := ls; i < last; i++ {
-			en, _, _, _ := enabled(&tr.Steps[i].Before)
+			en, _, blocked, _ := enabled(&tr.Steps[i].Before)
+			stalled = stalled || blocked > 0
 			some |= en
 			every &= en
 			taken |= transitionLabel(&tr.Steps[i].Transition)
@@ -325,6 +330,7 @@ func decideLiveness(m Model, p Property, tr *Trace, states []*World) (Outcome, e
 	} else {
 		fin := tr.Final()
 		en, n, blocked, names := enabled(fin)
+		stalled = blocked > 0
 		if unfair := (wf | sf) & en; unfair != 0 {
 			return o, &ReplayError{Step: -1, Field: "steps", Msg: fmt.Sprintf("the replayed run stops with A in %s and B in %s, where %s forces %s to happen: a run that stops there is not fair, so it is no counterexample", fin.E[A].TCB.State, fin.E[B].TCB.State, fairness, labelNames(unfair))}
 		}
@@ -343,6 +349,9 @@ func decideLiveness(m Model, p Property, tr *Trace, states []*World) (Outcome, e
 		}
 	}
 	o.Verdict, o.Message = Violated, b.String()
+	if stalled {
+		o.Verdict, o.Message = Inconclusive, capacityStallMessage(m.Net.Capacity, o.Message)
+	}
 	return o, nil
 }
 
