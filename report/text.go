@@ -44,6 +44,8 @@ func verdictPhrase(r *Result) string {
 		return r.Verdict
 	case StatusFail:
 		switch {
+		case r.Verdict == "holds" && r.Vacuous && r.Expected == "holds" && r.Mutant != "":
+			return "holds only vacuously on the mutant, which proves nothing"
 		case r.Verdict == "holds" && r.Vacuous && r.Expected == "holds":
 			return "holds only vacuously, which proves nothing (say vacuous: expected if that is meant)"
 		case r.Verdict == "holds" && r.VacuousExpected && !r.Vacuous:

@@ -6,6 +6,7 @@ import (
 	"github.com/tcpcheck/tcpcheck/report"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -142,12 +143,12 @@ the row taken with its RFC citation and the state diagram.`,
 func chartFormat(path, flag string) (string, error) {
 	format := flag
 	if format == "" {
-		switch {
-		case strings.HasSuffix(path, ".svg"):
+		switch strings.ToLower(filepath.Ext(path)) {
+		case ".svg":
 			format = "svg"
-		case strings.HasSuffix(path, ".png"):
+		case ".png":
 			format = "png"
-		case strings.HasSuffix(path, ".dot"), strings.HasSuffix(path, ".gv"):
+		case ".dot", ".gv":
 			format = "dot"
 		default:
 			return "", usageErrf("cannot tell the image format of %q: name it .svg, .png or .dot, or pass -T", path)

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/emicklei/dot"
@@ -67,11 +68,9 @@ byte for byte, on every run.`,
 			if format == "" {
 				// As explain's -o: the file's extension names the format,
 				// so "-o states.png" never writes DOT into a .png file.
-				switch {
-				case strings.HasSuffix(f.out, ".svg"):
-					format = "svg"
-				case strings.HasSuffix(f.out, ".png"):
-					format = "png"
+				switch ext := strings.ToLower(filepath.Ext(f.out)); ext {
+				case ".svg", ".png":
+					format = ext[1:]
 				default:
 					format = "dot"
 				}

@@ -225,6 +225,7 @@ func TestGraphFormatFromExtension(t *testing.T) {
 		{[]string{"-o", filepath.Join(dir, "a.svg")}, "<?xml"},
 		{[]string{"-o", filepath.Join(dir, "a.dot")}, "digraph"},
 		{[]string{"-o", filepath.Join(dir, "a.gv")}, "digraph"},
+		{[]string{"-o", filepath.Join(dir, "c.SVG")}, "<?xml"},
 		{[]string{"-T", "dot", "-o", filepath.Join(dir, "b.png")}, "digraph"},
 		{[]string{"-T", "svg", "-o", filepath.Join(dir, "b.dot")}, "<?xml"},
 	} {
