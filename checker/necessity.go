@@ -235,9 +235,23 @@ func explainMechanism(tr *Trace) (string, bool) {
 				}
 			}
 		}
-		for _, seg := range st.sent() {
+		// Only what entered the network is in flight; what a full
+		// channel dropped at once is a loss, told as such when it is an
+		// ACK, as a lost ACK is.
+		for _, seg := range st.entered() {
 			net[st.Actor] = append(net[st.Actor], inFlight{seg: seg, step: n, incarnation: int(st.After.E[st.Actor].Incarnation),
 				retransmitted: st.Action == ActTimeout && st.Call == spec.RetransmissionTimeout})
+		}
+		for _, seg := range st.droppedSegments() {
+			if seg.Flags != spec.ACK {
+				continue
+			}
+			kind := "ACK"
+			if s := st.After.E[st.Actor].TCB.State; s == spec.Closed || s == spec.TimeWait {
+				kind = "final ACK"
+			}
+			clauses = append(clauses, clause{n, fmt.Sprintf("the network dropped %s's %s %s as it was sent, its direction being full (step %d)",
+				st.Actor, kind, formatSegment(st.Actor, seg), n)})
 		}
 		if c, ok := closedByVariant(tr, st, n); ok {
 			clauses = append(clauses, c)

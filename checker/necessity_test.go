@@ -241,3 +241,20 @@ func TestExplainMechanismFallback(t *testing.T) {
 	require.Contains(t, mech, "no known mechanism recognised")
 	require.Contains(t, mech, "A receives")
 }
+
+// TestExplainMechanismDroppedFinalACK: a final ACK that a full channel
+// drops as it is sent (tail drop, the only loss under overflow loss) is
+// told as a loss, and is not counted as in flight.
+func TestExplainMechanismDroppedFinalACK(t *testing.T) {
+	var before, after World
+	before.E[A].TCB = spec.TCB{State: spec.FinWait2, Epoch: 1, IRSEpoch: 1, SndUna: 2, SndNxt: 2, RcvNxt: 1}
+	after.E[A].TCB = spec.TCB{State: spec.TimeWait, Epoch: 1, IRSEpoch: 1, SndUna: 2, SndNxt: 2, RcvNxt: 2}
+	st := Step{Transition: Transition{Action: ActDeliver, Actor: A, Seg: spec.Segment{Flags: spec.FIN | spec.ACK}, Row: -1, NOut: 1, Dropped: 1},
+		Before: before, After: after}
+	st.Out[0] = spec.Segment{Flags: spec.ACK}
+	tr := &Trace{Model: "m", Initial: before, Steps: []Step{st}, LoopStart: -1, table: spec.Default()}
+	mech, ok := explainMechanism(tr)
+	require.True(t, ok, mech)
+	require.Contains(t, mech, "the network dropped A's final ACK")
+	require.Contains(t, mech, "its direction being full (step 1)")
+}
