@@ -31,29 +31,8 @@ func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(bin); err != nil {
 		t.Fatalf("TCPCHECK_BROWSER=%s: %v", bin, err)
 	}
-	rep := defaultReport(t)
-	p := Compute(rep)
-	k := -1
-	for i := range p.Traces {
-		if p.Traces[i].Property == "time-wait-assassination" {
-			k = i
-		}
-	}
-	if k < 0 {
-		t.Fatal("no trace of time-wait-assassination")
-	}
+	path, p, k := writeBrowserPage(t)
 	tr := p.Traces[k]
-	path := filepath.Join(t.TempDir(), "report.html")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := Write(f, rep); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU,
@@ -75,24 +54,12 @@ func TestBrowser(t *testing.T) {
 	}
 	check := func(want int) {
 		t.Helper()
-		js := fmt.Sprintf(`(function(){var s=document.querySelector(%q);var hl=s.querySelector(".arc.hl");
-			return {Step:s.querySelector(".step-no").textContent,A:s.querySelector(".state-a").textContent,
-			B:s.querySelector(".state-b").textContent,Arc:hl?hl.getAttribute("data-arc"):"",
-			Row:(s.querySelector(".row.cur")||{getAttribute:function(){return ""}}).getAttribute("data-step")}})()`, sec)
-		got, err := chromedp.Run(ctx, chromedp.Evaluate[shown](js))
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[shown](shownScript(sec, false)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := tr.Steps[want]
-		state := func(e Endpoint) string {
-			if e.Ended != "" {
-				return e.State + " (" + e.Ended + ")"
-			}
-			return e.State
-		}
-		if got.Step != fmt.Sprint(s.N) || got.A != state(s.A) || got.B != state(s.B) || got.Arc != s.Arc || got.Row != fmt.Sprint(want) {
-			t.Errorf("at step %d the page shows step %s (row %s), A %q, B %q, arc %q; want A %q, B %q, arc %q",
-				want, got.Step, got.Row, got.A, got.B, got.Arc, state(s.A), state(s.B), s.Arc)
+		if w := shownAt(&tr, want); got != w {
+			t.Errorf("at step %d the page shows %+v; want %+v", want, got, w)
 		}
 	}
 	check(0)
@@ -169,4 +136,58 @@ func TestBrowser(t *testing.T) {
 // shown is what the page shows of a trace at its current step.
 type shown struct {
 	Step, A, B, Arc, Row string
+}
+
+// shownAt is what the page should show of trace tr at step i.
+func shownAt(tr *Trace, i int) shown {
+	s := tr.Steps[i]
+	state := func(e Endpoint) string {
+		if e.Ended != "" {
+			return e.State + " (" + e.Ended + ")"
+		}
+		return e.State
+	}
+	return shown{Step: fmt.Sprint(s.N), A: state(s.A), B: state(s.B), Arc: s.Arc, Row: fmt.Sprint(i)}
+}
+
+// shownScript is the script that reads what the page shows of the trace
+// in section sec, as an object, or, with asJSON, as its JSON text.
+func shownScript(sec string, asJSON bool) string {
+	obj := `{Step:s.querySelector(".step-no").textContent,A:s.querySelector(".state-a").textContent,
+		B:s.querySelector(".state-b").textContent,Arc:hl?hl.getAttribute("data-arc"):"",
+		Row:(s.querySelector(".row.cur")||{getAttribute:function(){return ""}}).getAttribute("data-step")}`
+	if asJSON {
+		obj = "JSON.stringify(" + obj + ")"
+	}
+	return fmt.Sprintf(`(function(){var s=document.querySelector(%q);var hl=s.querySelector(".arc.hl");return %s})()`, sec, obj)
+}
+
+// writeBrowserPage writes the page of the default set into a temporary
+// directory, and returns its path, what it shows, and the index of the
+// trace of time-wait-assassination the browser tests step through.
+func writeBrowserPage(t *testing.T) (string, *Page, int) {
+	t.Helper()
+	rep := defaultReport(t)
+	p := Compute(rep)
+	k := -1
+	for i := range p.Traces {
+		if p.Traces[i].Property == "time-wait-assassination" {
+			k = i
+		}
+	}
+	if k < 0 {
+		t.Fatal("no trace of time-wait-assassination")
+	}
+	path := filepath.Join(t.TempDir(), "report.html")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(f, rep); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path, p, k
 }

@@ -30,32 +30,10 @@ func TestFirefox(t *testing.T) {
 	if bin == "" {
 		t.Skip("TCPCHECK_FIREFOX is not set: set it to a Firefox binary to test the page in Firefox")
 	}
-	rep := defaultReport(t)
-	p := Compute(rep)
-	k := -1
-	for i := range p.Traces {
-		if p.Traces[i].Property == "time-wait-assassination" {
-			k = i
-		}
-	}
-	if k < 0 {
-		t.Fatal("no trace of time-wait-assassination")
-	}
+	path, p, k := writeBrowserPage(t)
 	tr := p.Traces[k]
-	dir := t.TempDir()
-	path := filepath.Join(dir, "report.html")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := Write(f, rep); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
 
-	b := startFirefox(t, bin, filepath.Join(dir, "profile"))
+	b := startFirefox(t, bin, filepath.Join(t.TempDir(), "profile"))
 	var tree struct {
 		Contexts []struct {
 			Context string `json:"context"`
@@ -73,24 +51,12 @@ func TestFirefox(t *testing.T) {
 
 	check := func(want int) {
 		t.Helper()
-		js := fmt.Sprintf(`(function(){var s=document.querySelector(%q);var hl=s.querySelector(".arc.hl");
-			return JSON.stringify({Step:s.querySelector(".step-no").textContent,A:s.querySelector(".state-a").textContent,
-			B:s.querySelector(".state-b").textContent,Arc:hl?hl.getAttribute("data-arc"):"",
-			Row:(s.querySelector(".row.cur")||{getAttribute:function(){return ""}}).getAttribute("data-step")})})()`, sec)
 		var got shown
-		if err := json.Unmarshal([]byte(b.eval(ctx, js)), &got); err != nil {
+		if err := json.Unmarshal([]byte(b.eval(ctx, shownScript(sec, true))), &got); err != nil {
 			t.Fatal(err)
 		}
-		s := tr.Steps[want]
-		state := func(e Endpoint) string {
-			if e.Ended != "" {
-				return e.State + " (" + e.Ended + ")"
-			}
-			return e.State
-		}
-		if got.Step != fmt.Sprint(s.N) || got.A != state(s.A) || got.B != state(s.B) || got.Arc != s.Arc || got.Row != fmt.Sprint(want) {
-			t.Errorf("at step %d Firefox shows step %s (row %s), A %q, B %q, arc %q; want A %q, B %q, arc %q",
-				want, got.Step, got.Row, got.A, got.B, got.Arc, state(s.A), state(s.B), s.Arc)
+		if w := shownAt(&tr, want); got != w {
+			t.Errorf("at step %d Firefox shows %+v; want %+v", want, got, w)
 		}
 	}
 	const arrowRight, arrowLeft = "\uE014", "\uE012"
