@@ -612,8 +612,9 @@ func (l *loader) compileProperty(d *propDecl) {
 		f.errorf(e.keyNode, "fairness applies only to eventually and leads-to properties, not to %s", kind)
 		return
 	}
-	if e, ok := fs["vacuous"]; ok && (ck.Safety() || p.Kind == KindNecessity) {
-		f.errorf(e.keyNode, "vacuous applies only to eventually and leads-to properties, not to %s", p.Kind)
+	if e, ok := fs["vacuous"]; ok && ck.Safety() {
+		// For a necessity claim, kind is its property-kind.
+		f.errorf(e.keyNode, "vacuous applies only to eventually and leads-to properties, not to %s", kind)
 		return
 	}
 	if p.Kind == KindNecessity {

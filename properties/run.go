@@ -250,6 +250,13 @@ func runNecessity(m checker.Model, name string, nec *checker.Necessity, r *Resul
 		msg += " (" + no.Mechanism + ")"
 	}
 	r.Outcome = checker.Outcome{Property: name, Kind: nec.Property.Kind, Verdict: no.Verdict, Message: msg, Trace: no.Trace}
+	if no.Verdict == checker.Holds && no.Baseline != nil && no.Baseline.Outcomes[0].Vacuous {
+		// The element is "necessary" for a property that held only
+		// vacuously without the mutation: the claim is as empty as its
+		// baseline, and is reported so.
+		r.Outcome.Vacuous = true
+		r.Outcome.Message += "; but on the unmodified protocol it holds only vacuously: " + no.Baseline.Outcomes[0].Message
+	}
 }
 
 // coverageOutcome decides a coverage property from a complete search's

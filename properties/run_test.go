@@ -382,3 +382,42 @@ properties:
 	m := s.Models[len(s.Models)-1].Model
 	assert.True(t, m.Net.Overflow && !m.Net.Loss)
 }
+
+// TestRunNecessityVacuousBaseline: a necessity claim whose property holds
+// only vacuously on the unmodified protocol (the active opener never
+// listens, so "A listens ~> ..." is never triggered) proves nothing,
+// however the mutant fails: it is marked vacuous and fails expect: holds
+// unless the claim says vacuous: expected.
+func TestRunNecessityVacuousBaseline(t *testing.T) {
+	const src = `models:
+  - name: ds
+    extends: delayed-segments
+    network: {loss: overflow}
+properties:
+  - name: active-side-never-listens
+    model: ds
+    kind: necessity
+    property-kind: leads-to
+    formula: A.state == LISTEN ~> A.state == ESTABLISHED && B.state == LISTEN
+    mutation: {remove-states: [{state: TIME-WAIT, to: LISTEN}]}
+  - name: active-side-never-listens-meant
+    model: ds
+    kind: necessity
+    property-kind: leads-to
+    formula: A.state == LISTEN ~> A.state == ESTABLISHED && B.state == LISTEN
+    mutation: {remove-states: [{state: TIME-WAIT, to: LISTEN}]}
+    vacuous: expected
+`
+	s, err := Parse("necessity-vacuous.yaml", []byte(src))
+	require.NoError(t, err)
+	rs, err := s.Run(RunOptions{})
+	require.NoError(t, err)
+	require.Len(t, rs, 2)
+	for i, r := range rs {
+		require.NoError(t, r.Err)
+		assert.Equal(t, checker.Holds, r.Outcome.Verdict, r.Outcome.Message)
+		assert.True(t, r.Outcome.Vacuous, r.Outcome.Message)
+		assert.Contains(t, r.Outcome.Message, "on the unmodified protocol it holds only vacuously")
+		assert.Equal(t, i == 1, r.Matches, r.Property.Name)
+	}
+}
