@@ -85,9 +85,12 @@ func consoleExamples(page string) []example {
 	return out
 }
 
-func runExample(t *testing.T, ex example) {
+// repoDir returns a fresh directory that, like the repository's top, has
+// docs/ and properties/ in it (links to the repository's own), since the
+// examples name files from the top: docs/...
+func repoDir(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
-	// The examples name the repository's files from its top: docs/...
 	for _, top := range []string{"docs", "properties"} {
 		abs, err := filepath.Abs(filepath.Join("../..", top))
 		if err != nil {
@@ -97,7 +100,11 @@ func runExample(t *testing.T, ex example) {
 			t.Fatal(err)
 		}
 	}
-	t.Chdir(dir)
+	return dir
+}
+
+func runExample(t *testing.T, ex example) {
+	t.Chdir(repoDir(t))
 	code := 0
 	for _, c := range ex.commands {
 		var got []string

@@ -49,16 +49,7 @@ func shellDir(t *testing.T) (dir string, env []string) {
 	if err := os.WriteFile(filepath.Join(bin, "tcpcheck"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	dir = t.TempDir()
-	for _, top := range []string{"docs", "properties"} {
-		abs, err := filepath.Abs(filepath.Join("../..", top))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Symlink(abs, filepath.Join(dir, top)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir = repoDir(t)
 	if err := os.WriteFile(filepath.Join(dir, "my-properties.yaml"), []byte(myProperties(t)), 0o644); err != nil {
 		t.Fatal(err)
 	}
