@@ -6,8 +6,6 @@ import (
 	"github.com/tcpcheck/tcpcheck/report"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -143,14 +141,7 @@ the row taken with its RFC citation and the state diagram.`,
 func chartFormat(path, flag string) (string, error) {
 	format := flag
 	if format == "" {
-		switch strings.ToLower(filepath.Ext(path)) {
-		case ".svg":
-			format = "svg"
-		case ".png":
-			format = "png"
-		case ".dot", ".gv":
-			format = "dot"
-		default:
+		if format = formatByExtension(path); format == "" {
 			return "", usageErrf("cannot tell the image format of %q: name it .svg, .png or .dot, or pass -T", path)
 		}
 	}

@@ -68,10 +68,7 @@ byte for byte, on every run.`,
 			if format == "" {
 				// As explain's -o: the file's extension names the format,
 				// so "-o states.png" never writes DOT into a .png file.
-				switch ext := strings.ToLower(filepath.Ext(f.out)); ext {
-				case ".svg", ".png":
-					format = ext[1:]
-				default:
+				if format = formatByExtension(f.out); format == "" {
 					format = "dot"
 				}
 			}
@@ -137,6 +134,18 @@ byte for byte, on every run.`,
 	_ = cmd.RegisterFlagCompletionFunc("model", modelCompletion)
 	_ = cmd.RegisterFlagCompletionFunc("property", propertyCompletion)
 	return cmd
+}
+
+// formatByExtension is the image format a file's extension names, in
+// any case: "svg", "png", "dot" (for .dot and .gv), or "" for another.
+func formatByExtension(path string) string {
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".svg", ".png", ".dot":
+		return ext[1:]
+	case ".gv":
+		return "dot"
+	}
+	return ""
 }
 
 // writeGraph writes a graph as DOT, or renders it with Graphviz, into the
