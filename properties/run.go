@@ -95,14 +95,11 @@ func (s *Suite) Run(opt RunOptions) ([]Result, error) {
 		if r.Mutant != nil {
 			want = r.Mutant.Expect
 		}
-		r.Matches = r.Outcome.Verdict == want
-		if r.Outcome.Verdict == checker.Holds && r.Mutant == nil {
-			// A vacuous pass says nothing about the protocol, so it
-			// matches only a property that says it is meant.
-			r.Matches = r.Matches && r.Outcome.Vacuous == sel[i].VacuousExpected
-		} else if r.Outcome.Verdict == checker.Holds && r.Outcome.Vacuous {
-			r.Matches = false
-		}
+		// A vacuous pass says nothing about the protocol, so it matches
+		// only a property that says it is meant, and never on a mutant,
+		// which cannot say so.
+		vacuousMeant := sel[i].VacuousExpected && r.Mutant == nil
+		r.Matches = r.Outcome.Verdict == want && (r.Outcome.Verdict != checker.Holds || r.Outcome.Vacuous == vacuousMeant)
 	}
 	return results, nil
 }
