@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tcpcheck/tcpcheck/capture"
+	"github.com/tcpcheck/tcpcheck/conform"
+	"github.com/tcpcheck/tcpcheck/report"
+	"github.com/tcpcheck/tcpcheck/spec"
+)
+
+type conformFlags struct {
+	variant    string
+	vantage    string
+	msl        time.Duration
+	finTimeout time.Duration
+	minRTO     time.Duration
+	maxStates  int
+	format     string
+	output     string
+}
+
+func newConformCmd(e *env) *cobra.Command {
+	var f conformFlags
+	cmd := &cobra.Command{
+		Use:   "conform CAPTURE...",
+		Short: "Check real packet captures (pcap, pcapng) against the transition table",
+		Long: `Read packet captures of real TCP traffic and check every connection in them
+against the transition table: does some run of the protocol produce exactly
+the captured segments, in the captured order, consistently with where the
+capture was taken? The users' calls, the timers, when each segment arrived
+and which were lost are hidden in a capture; conform infers them by a
+search over the model.
+
+A connection conforms (the hidden events of one run that produces it are
+listed), deviates (the first frame no run produces, numbered from 1 as
+tcpdump -# and Wireshark number frames, with the states its sender could be
+in and what the table let it send there, row by row with citations), or is
+incomplete (the capture starts in the middle of it or ends while it is
+open). Frames are read through gopacket: pcap and pcapng; Ethernet, Linux
+cooked capture (SLL, SLL2), raw IP and BSD loopback; IPv4 and IPv6.
+Segments are split into connections by 4-tuple and by ISN: a SYN with a new
+ISN on a 4-tuple starts its next incarnation.
+
+--vantage says where the capture was taken: path (the default: anywhere
+between the hosts), client (next to the host that sent the first SYN),
+server, or loopback (both). Next to a host, everything it sends is seen, so
+tighter vantages find more deviations.
+
+Timers must fit the capture's clock where the variant fixes their length:
+TIME-WAIT lasts 2 MSL (--msl, 2m by default) and 60 s under linux. Lengths
+that stacks and administrators configure are checked only when given:
+--fin-timeout (Linux's tcp_fin_timeout) and --min-rto.
+
+--variant any tries every variant and reports, for each connection, the
+variants that explain it.
+
+` + exitCodesConformHelp,
+		Example: `  tcpcheck conform capture.pcap
+  tcpcheck conform --variant linux --vantage client client.pcapng
+  tcpcheck conform --variant any --format json capture.pcap > conform.json
+  tcpcheck conform --format junit -o conform.xml *.pcap`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runConform(e, f, args) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.variant, "variant", spec.DefaultVariant, "the transition table: "+strings.Join(spec.VariantNames(), ", ")+", or any to try each")
+	fl.StringVar(&f.vantage, "vantage", "path", "where the capture was taken: path, client, server or loopback")
+	fl.DurationVar(&f.msl, "msl", conform.DefaultMSL, "the maximum segment lifetime; TIME-WAIT lasts 2 MSL (not under linux, whose TIME-WAIT is 60s)")
+	fl.DurationVar(&f.finTimeout, "fin-timeout", 0, "Linux's tcp_fin_timeout, the least time an orphaned FIN-WAIT-2 lasts (0: not checked)")
+	fl.DurationVar(&f.minRTO, "min-rto", 0, "the least retransmission timeout (0: not checked)")
+	fl.IntVar(&f.maxStates, "max-states", conform.DefaultMaxStates, "bound on the states of each 4-tuple's search; a connection whose search hits it is incomplete")
+	fl.StringVar(&f.format, "format", "text", "output format: "+strings.Join(report.ConformFormats, ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the output into this file instead of standard output")
+	_ = cmd.RegisterFlagCompletionFunc("variant", fixedCompletion(append(spec.VariantNames(), conform.AnyVariant)...))
+	_ = cmd.RegisterFlagCompletionFunc("vantage", fixedCompletion("path", "client", "server", "loopback"))
+	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(report.ConformFormats...))
+	return cmd
+}
+
+const exitCodesConformHelp = `Exit codes:
+  0  every connection conforms
+  1  a connection deviates
+  2  usage or input error: a bad flag, or a file that is not a readable
+     capture (the message names the frame or byte offset)
+  3  a connection is incomplete, and none deviates`
+
+func runConform(e *env, f conformFlags, args []string) error {
+	vantage, err := conform.ParseVantage(f.vantage)
+	if err != nil {
+		return usageErrf("--vantage: %v", err)
+	}
+	if f.variant != conform.AnyVariant {
+		if _, err := spec.ForVariant(f.variant); err != nil {
+			return usageErrf("--variant: %v", err)
+		}
+	}
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"--msl", f.msl}, {"--fin-timeout", f.finTimeout}, {"--min-rto", f.minRTO}} {
+		if d.v < 0 {
+			return usageErrf("%s is %s: expected a duration of 0 or more, such as 200ms", d.flag, d.v)
+		}
+	}
+	if f.msl == 0 {
+		return usageErrf("--msl is 0: expected a positive duration, such as 2m")
+	}
+	if f.maxStates <= 0 {
+		return usageErrf("--max-states is %d: expected a positive number", f.maxStates)
+	}
+	if !containsString(report.ConformFormats, f.format) {
+		return usageErrf("--format is %q: expected one of %s", f.format, strings.Join(report.ConformFormats, ", "))
+	}
+	opts := conform.Options{Variant: f.variant, Vantage: vantage, MSL: f.msl, FinTimeout: f.finTimeout, MinRTO: f.minRTO, MaxStates: f.maxStates}
+	out := &report.Conformance{Tool: toolVersion(), Variant: f.variant, Vantage: vantage}
+	for _, path := range args {
+		c, err := readCapture(e, path)
+		if err != nil {
+			return err
+		}
+		file := report.NewConformFile(c)
+		if f.variant == conform.AnyVariant {
+			rs, err := conform.CheckAny(c.Segments, opts)
+			if err != nil {
+				return internalErr(err)
+			}
+			for _, r := range rs {
+				file.Connections = append(file.Connections, report.ConformConnection{Result: r.Result, Explained: r.By})
+			}
+		} else {
+			rs, err := conform.Check(c.Segments, opts)
+			if err != nil {
+				return internalErr(err)
+			}
+			for _, r := range rs {
+				file.Connections = append(file.Connections, report.ConformConnection{Result: r})
+			}
+		}
+		out.Files = append(out.Files, file)
+	}
+	var b bytes.Buffer
+	if err := report.WriteConformance(&b, out, f.format, &report.Options{Color: f.format == "text" && f.output == "" && e.useColor()}); err != nil {
+		return internalErr(err)
+	}
+	if f.output == "" || f.output == "-" {
+		if _, err := e.stdout.Write(b.Bytes()); err != nil {
+			return usageErrf("writing standard output: %v", err)
+		}
+	} else if err := os.WriteFile(f.output, b.Bytes(), 0o644); err != nil {
+		return usageErrf("-o: cannot write %s: %v", f.output, unwrapPathErr(err))
+	}
+	e.code = out.ExitCode()
+	return nil
+}
+
+// readCapture reads a capture file, or standard input for "-".
+func readCapture(e *env, path string) (*capture.Capture, error) {
+	var r io.Reader
+	name := path
+	if path == "-" {
+		r, name = e.stdin, "standard input"
+	} else {
+		fh, err := os.Open(path)
+		if err != nil {
+			return nil, usageErrf("cannot read %s: %v: expected a packet capture (pcap or pcapng)", path, unwrapPathErr(err))
+		}
+		defer fh.Close()
+		r = fh
+	}
+	c, err := capture.Read(name, r)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	return c, nil
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,202 @@
+package conform
+
+import (
+	"math/bits"
+
+	"github.com/tcpcheck/tcpcheck/spec"
+)
+
+// lnode is a local state an endpoint reached, after idx captured
+// segments, with the step that reached it from its parent.
+type lnode struct {
+	l      local
+	idx    int32
+	parent int32
+	st     step
+	// cost counts the unusual events on the way: aborts, user timeouts
+	// and losses. The run reported is one of least cost, so it explains
+	// the capture with the ordinary events where they suffice.
+	cost int32
+}
+
+// outcome is what a search found.
+type outcome struct {
+	// nodes are each side's local states, and level the indices of those
+	// in the last level the search reached.
+	nodes [2][]lnode
+	level [2][]int32
+	// idx counts the captured segments every run reached; it is
+	// len(obs) unless the segment at idx deviates or the bound was hit.
+	idx      int32
+	deviates bool
+	bounded  bool
+}
+
+// accepting reports whether endpoint x in l owes the capture nothing at
+// its end: an endpoint next to the capture point has no unseen segment.
+func (s *search) accepting(l *local, x int) bool { return !s.mustSee[x] || l.npend == 0 }
+
+// done reports whether an endpoint is finished with the connection:
+// CLOSED, LISTEN again, or lingering in TIME-WAIT.
+func done(t spec.TCB) bool {
+	return t.State == spec.Closed || t.State == spec.Listen || t.State == spec.TimeWait
+}
+
+// run searches level by level: level i holds, for each side, every local
+// state the side can be in once the capture has shown i segments. The
+// sender of segment i moves to level i+1 through the observation; its
+// peer carries its states over and may take more steps, since one more
+// segment may now reach it (and a timer may now have run long enough).
+// Within a level the search is breadth first with a fixed order of
+// candidates, so the runs it reports are shortest and the same every
+// time.
+func (s *search) run(max int) outcome {
+	var out outcome
+	total := 0
+	var cands []step
+	// closure adds to side x's level every local state reachable from
+	// seeds by hidden steps, and returns the level.
+	closure := func(x int, idx int32, seeds []lnode) ([]int32, bool) {
+		visited := make(map[local]int32, 2*len(seeds)+8)
+		var level []int32
+		// A 0-1 breadth-first search: a step of no cost goes to the front
+		// of the queue, a costly one to the back, and a node reached more
+		// cheaply later takes the cheaper parent.
+		var front, back []int32
+		add := func(n lnode, cheap bool) bool {
+			if i, dup := visited[n.l]; dup {
+				if old := &out.nodes[x][i]; n.cost < old.cost {
+					old.parent, old.st, old.cost = n.parent, n.st, n.cost
+					front = append(front, i)
+				}
+				return true
+			}
+			if total >= max {
+				return false
+			}
+			total++
+			i := int32(len(out.nodes[x]))
+			visited[n.l] = i
+			out.nodes[x] = append(out.nodes[x], n)
+			level = append(level, i)
+			if cheap {
+				front = append(front, i)
+			} else {
+				back = append(back, i)
+			}
+			return true
+		}
+		for _, n := range seeds {
+			if !add(n, true) {
+				return level, false
+			}
+		}
+		for len(front) > 0 || len(back) > 0 {
+			var i int32
+			if len(front) > 0 {
+				i, front = front[len(front)-1], front[:len(front)-1]
+			} else {
+				i, back = back[0], back[1:]
+			}
+			parent := out.nodes[x][i]
+			cands = s.hidden(x, idx, &parent.l, cands)
+			for _, c := range cands {
+				n, st, ok := s.apply(parent.l, x, idx, c)
+				if !ok {
+					continue
+				}
+				c := stepCost(st)
+				if !add(lnode{l: n, idx: idx, parent: i, st: st, cost: parent.cost + c}, c == 0) {
+					return level, false
+				}
+			}
+		}
+		return level, true
+	}
+	var ok bool
+	for x := 0; x < 2; x++ {
+		if out.level[x], ok = closure(x, 0, []lnode{{parent: -1}}); !ok {
+			out.bounded = true
+			return out
+		}
+	}
+	var obsCands []step
+	for idx := int32(0); int(idx) < len(s.obs); idx++ {
+		out.idx = idx
+		x := s.obs[idx].side
+		var seeds [2][]lnode
+		for _, i := range out.level[x] {
+			l := out.nodes[x][i].l
+			obsCands = s.observations(&l, x, idx, obsCands)
+			for _, c := range obsCands {
+				if n, st, ok := s.apply(l, x, idx, c); ok {
+					seeds[x] = append(seeds[x], lnode{l: n, idx: idx + 1, parent: i, st: st, cost: out.nodes[x][i].cost})
+				}
+			}
+		}
+		if len(seeds[x]) == 0 {
+			out.deviates = true
+			return out
+		}
+		for _, i := range out.level[1-x] {
+			seeds[1-x] = append(seeds[1-x], lnode{l: out.nodes[1-x][i].l, idx: idx + 1, parent: i, st: step{kind: stepWait}, cost: out.nodes[1-x][i].cost})
+		}
+		for y := 0; y < 2; y++ {
+			if out.level[y], ok = closure(y, idx+1, seeds[y]); !ok {
+				out.bounded = true
+				return out
+			}
+		}
+	}
+	out.idx = int32(len(s.obs))
+	return out
+}
+
+// pick returns the node of side x's last level that ends the run the
+// results report: among the accepting nodes of least cost, a done one if
+// there is one. So a connection counts as finished only when its most
+// ordinary explanation finishes it: any open connection could be ended by
+// an ABORT whose RST was lost, and that is no reason to call a capture
+// complete.
+func (s *search) pick(out *outcome, x int) int32 {
+	best := int32(-1)
+	for _, i := range out.level[x] {
+		n := &out.nodes[x][i]
+		if !s.accepting(&n.l, x) {
+			continue
+		}
+		if best < 0 {
+			best = i
+			continue
+		}
+		b := &out.nodes[x][best]
+		if n.cost < b.cost || n.cost == b.cost && done(n.l.tcb) && !done(b.l.tcb) {
+			best = i
+		}
+	}
+	if best < 0 {
+		best = out.level[x][0]
+	}
+	return best
+}
+
+// stepCost is 1 for each unusual event a step holds.
+func stepCost(st step) int32 {
+	c := int32(bits.OnesCount8(st.lost))
+	if st.kind == stepCall && st.call == spec.Abort || st.kind == stepTimeout && st.call == spec.UserTimeout {
+		c++
+	}
+	return c
+}
+
+// path returns the nodes from side x's initial state to node i.
+func (o *outcome) path(x int, i int32) []lnode {
+	var p []lnode
+	for ; i >= 0; i = o.nodes[x][i].parent {
+		p = append(p, o.nodes[x][i])
+	}
+	for l, r := 0, len(p)-1; l < r; l, r = l+1, r-1 {
+		p[l], p[r] = p[r], p[l]
+	}
+	return p
+}
