@@ -233,15 +233,7 @@ func checkChain(table *spec.Table, conns []*capture.Connection, opts Options) []
 		s.obs = append(s.obs, o)
 		s.times = append(s.times, flat[i].Time)
 		seen := s.seenBy[i]
-		var ids []int16
-		for j := 0; j < o.nparts; j++ {
-			if o.valid[j] {
-				ids = append(ids, s.intern(o.segs[j]))
-			}
-		}
-		if o.partialData && o.valid[0] {
-			ids = append(ids, s.intern(o.retransmit))
-		}
+		ids := s.forms(i)
 		next := seen
 		next[o.side] = append([]int16(nil), seen[o.side]...)
 		for _, id := range ids {

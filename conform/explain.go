@@ -294,26 +294,28 @@ func (s *search) input(st step) spec.Input {
 
 // delivered reports whether captured segment at reaches receiver y in
 // y's run p, or could reach it without changing the rest of the run (a
-// duplicate ACK that changes nothing).
+// duplicate ACK that changes nothing). A delivery is the latest copy's:
+// where the capture shows the same segment again (a retransmission), a
+// delivery after the later copy was seen is that copy's.
 func (s *search) delivered(at int, p []lnode, y int) bool {
-	o := &s.obs[at]
-	var ids []int16
-	for i := 0; i < o.nparts; i++ {
-		if o.valid[i] {
-			ids = append(ids, s.intern(o.segs[i]))
+	ids := s.forms(at)
+	// next is the index of the next copy of the segment, or len(obs).
+	next := len(s.obs)
+	for i := at + 1; i < len(s.obs); i++ {
+		if s.obs[i].side == s.obs[at].side && slices.ContainsFunc(s.forms(i), func(id int16) bool { return slices.Contains(ids, id) }) {
+			next = i
+			break
 		}
 	}
-	if o.partialData && o.valid[0] {
-		ids = append(ids, s.intern(o.retransmit))
-	}
+	mine := func(level int32) bool { return int(level) > at && int(level) <= next }
 	for _, n := range p {
-		if n.st.kind == stepDeliver && int(n.idx) > at && slices.Contains(ids, n.st.seg) {
+		if n.st.kind == stepDeliver && mine(n.idx) && slices.Contains(ids, n.st.seg) {
 			return true
 		}
 	}
 	// Try the delivery after each later step, and replay the rest.
 	for i := range p {
-		if int(p[i].idx) <= at {
+		if !mine(p[i].idx) {
 			continue
 		}
 		for _, id := range ids {
@@ -324,6 +326,21 @@ func (s *search) delivered(at int, p []lnode, y int) bool {
 		}
 	}
 	return false
+}
+
+// forms returns the interned segments captured segment i stands for.
+func (s *search) forms(i int) []int16 {
+	o := &s.obs[i]
+	var ids []int16
+	for j := 0; j < o.nparts; j++ {
+		if o.valid[j] {
+			ids = append(ids, s.intern(o.segs[j]))
+		}
+	}
+	if o.partialData && o.valid[0] {
+		ids = append(ids, s.intern(o.retransmit))
+	}
+	return ids
 }
 
 // replays reports whether the steps of p apply, in order, from l.

@@ -17,6 +17,9 @@ type lnode struct {
 	// and losses. The run reported is one of least cost, so it explains
 	// the capture with the ordinary events where they suffice.
 	cost int32
+	// steps counts the steps on the way that are not waits, which breaks
+	// ties of cost: a shorter run is told.
+	steps int32
 }
 
 // outcome is what a search found.
@@ -65,9 +68,18 @@ func (s *search) run(max int) outcome {
 		var front, back []int32
 		add := func(n lnode, cheap bool) bool {
 			if i, dup := visited[n.l]; dup {
-				if old := &out.nodes[x][i]; n.cost < old.cost {
-					old.parent, old.st, old.cost = n.parent, n.st, n.cost
+				old := &out.nodes[x][i]
+				switch {
+				case n.cost < old.cost || n.cost == old.cost && n.steps < old.steps:
+					old.parent, old.st, old.cost, old.steps = n.parent, n.st, n.cost, n.steps
 					front = append(front, i)
+				case n.cost == old.cost && n.steps == old.steps && seeded(old.st) && !seeded(n.st) && !descends(out.nodes[x], n.parent, i, idx):
+					// As cheap and as short, and later: a state that entered
+					// this level (carried over, or by the observation) is
+					// better explained by the steps that reach it now, so the run tells events when
+					// they became necessary rather than as early as they
+					// could be.
+					old.parent, old.st = n.parent, n.st
 				}
 				return true
 			}
@@ -106,7 +118,7 @@ func (s *search) run(max int) outcome {
 					continue
 				}
 				c := stepCost(st)
-				if !add(lnode{l: n, idx: idx, parent: i, st: st, cost: parent.cost + c}, c == 0) {
+				if !add(lnode{l: n, idx: idx, parent: i, st: st, cost: parent.cost + c, steps: parent.steps + 1}, c == 0) {
 					return level, false
 				}
 			}
@@ -130,7 +142,7 @@ func (s *search) run(max int) outcome {
 			obsCands = s.observations(&l, x, idx, obsCands)
 			for _, c := range obsCands {
 				if n, st, ok := s.apply(l, x, idx, c); ok {
-					seeds[x] = append(seeds[x], lnode{l: n, idx: idx + 1, parent: i, st: st, cost: out.nodes[x][i].cost})
+					seeds[x] = append(seeds[x], lnode{l: n, idx: idx + 1, parent: i, st: st, cost: out.nodes[x][i].cost, steps: out.nodes[x][i].steps})
 				}
 			}
 		}
@@ -139,7 +151,7 @@ func (s *search) run(max int) outcome {
 			return out
 		}
 		for _, i := range out.level[1-x] {
-			seeds[1-x] = append(seeds[1-x], lnode{l: out.nodes[1-x][i].l, idx: idx + 1, parent: i, st: step{kind: stepWait}, cost: out.nodes[1-x][i].cost})
+			seeds[1-x] = append(seeds[1-x], lnode{l: out.nodes[1-x][i].l, idx: idx + 1, parent: i, st: step{kind: stepWait}, cost: out.nodes[1-x][i].cost, steps: out.nodes[1-x][i].steps})
 		}
 		for y := 0; y < 2; y++ {
 			if out.level[y], ok = closure(y, idx+1, seeds[y]); !ok {
@@ -170,7 +182,7 @@ func (s *search) pick(out *outcome, x int) int32 {
 			continue
 		}
 		b := &out.nodes[x][best]
-		if n.cost < b.cost || n.cost == b.cost && done(n.l.tcb) && !done(b.l.tcb) {
+		if n.cost < b.cost || n.cost == b.cost && done(n.l.tcb) && !done(b.l.tcb) || n.cost == b.cost && done(n.l.tcb) == done(b.l.tcb) && n.steps < b.steps {
 			best = i
 		}
 	}
@@ -180,13 +192,37 @@ func (s *search) pick(out *outcome, x int) int32 {
 	return best
 }
 
-// stepCost is 1 for each unusual event a step holds.
+// stepCost is 1 for each unusual event a step holds: a loss, an ABORT, a
+// user timeout, or a retransmission (a run needs one only where a segment
+// was lost or late).
 func stepCost(st step) int32 {
 	c := int32(bits.OnesCount8(st.lost))
-	if st.kind == stepCall && st.call == spec.Abort || st.kind == stepTimeout && st.call == spec.UserTimeout {
+	switch {
+	case st.kind == stepCall && st.call == spec.Abort:
+		c++
+	case st.kind == stepTimeout && (st.call == spec.UserTimeout || st.call == spec.RetransmissionTimeout):
 		c++
 	}
 	return c
+}
+
+// seeded reports whether a step enters a level: an observation, or the
+// wait of the side that did not send the observed segment.
+func seeded(st step) bool { return st.kind == stepWait || st.kind == stepObserve }
+
+// descends reports whether node n descends from node anc within level
+// idx, following parents until they leave the level.
+func descends(nodes []lnode, n, anc, idx int32) bool {
+	for n >= 0 && nodes[n].idx == idx {
+		if n == anc {
+			return true
+		}
+		if seeded(nodes[n].st) {
+			return false
+		}
+		n = nodes[n].parent
+	}
+	return false
 }
 
 // path returns the nodes from side x's initial state to node i.
