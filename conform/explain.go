@@ -192,7 +192,7 @@ func (s *search) frontier(out *outcome, x int) ([]string, []Allowed) {
 		}
 		cands = s.hidden(x, out.idx, &l, cands)
 		for _, c := range cands {
-			if c.lost != 0 || (c.kind == stepTimeout && !l.tcb.TimerRunning(c.call)) {
+			if c.kind == stepTimeout && !l.tcb.TimerRunning(c.call) {
 				continue
 			}
 			// The table's step itself: apply would keep only what fits

@@ -2,6 +2,7 @@ package conform
 
 import (
 	"math/bits"
+	"slices"
 
 	"github.com/tcpcheck/tcpcheck/spec"
 )
@@ -20,6 +21,9 @@ type lnode struct {
 	// steps counts the steps on the way that are not waits, which breaks
 	// ties of cost: a shorter run is told.
 	steps int32
+	// carried marks a state that was in the previous level too, so that
+	// only the steps this level newly enables need trying from it.
+	carried bool
 }
 
 // outcome is what a search found.
@@ -57,6 +61,7 @@ func (s *search) run(max int) outcome {
 	var out outcome
 	total := 0
 	var cands []step
+	var succ []successor
 	// closure adds to side x's level every local state reachable from
 	// seeds by hidden steps, and returns the level.
 	closure := func(x int, idx int32, seeds []lnode) ([]int32, bool) {
@@ -71,7 +76,8 @@ func (s *search) run(max int) outcome {
 				old := &out.nodes[x][i]
 				switch {
 				case n.cost < old.cost || n.cost == old.cost && n.steps < old.steps:
-					old.parent, old.st, old.cost, old.steps = n.parent, n.st, n.cost, n.steps
+					// Try every step again, to pass the cheaper run on.
+					old.parent, old.st, old.cost, old.steps, old.carried = n.parent, n.st, n.cost, n.steps, false
 					front = append(front, i)
 				case n.cost == old.cost && n.steps == old.steps && seeded(old.st) && !seeded(n.st) && !descends(out.nodes[x], n.parent, i, idx):
 					// As cheap and as short, and later: a state that entered
@@ -111,14 +117,18 @@ func (s *search) run(max int) outcome {
 				i, back = back[0], back[1:]
 			}
 			parent := out.nodes[x][i]
-			cands = s.hidden(x, idx, &parent.l, cands)
+			if parent.carried {
+				cands = s.newlyEnabled(x, idx, cands)
+			} else {
+				cands = s.hidden(x, idx, &parent.l, cands)
+			}
+			succ = succ[:0]
 			for _, c := range cands {
-				n, st, ok := s.apply(parent.l, x, idx, c)
-				if !ok {
-					continue
-				}
-				c := stepCost(st)
-				if !add(lnode{l: n, idx: idx, parent: i, st: st, cost: parent.cost + c, steps: parent.steps + 1}, c == 0) {
+				succ = s.expand(&parent.l, x, idx, c, succ)
+			}
+			for _, n := range succ {
+				c := stepCost(n.st)
+				if !add(lnode{l: n.l, idx: idx, parent: i, st: n.st, cost: parent.cost + c, steps: parent.steps + 1}, c == 0) {
 					return level, false
 				}
 			}
@@ -151,7 +161,7 @@ func (s *search) run(max int) outcome {
 			return out
 		}
 		for _, i := range out.level[1-x] {
-			seeds[1-x] = append(seeds[1-x], lnode{l: out.nodes[1-x][i].l, idx: idx + 1, parent: i, st: step{kind: stepWait}, cost: out.nodes[1-x][i].cost, steps: out.nodes[1-x][i].steps})
+			seeds[1-x] = append(seeds[1-x], lnode{l: out.nodes[1-x][i].l, idx: idx + 1, parent: i, st: step{kind: stepWait}, cost: out.nodes[1-x][i].cost, steps: out.nodes[1-x][i].steps, carried: true})
 		}
 		for y := 0; y < 2; y++ {
 			if out.level[y], ok = closure(y, idx+1, seeds[y]); !ok {
@@ -161,6 +171,22 @@ func (s *search) run(max int) outcome {
 		}
 	}
 	out.idx = int32(len(s.obs))
+	return out
+}
+
+// newlyEnabled lists the hidden steps that level idx enables for side x
+// beyond those of the level before: deliveries of the segment the capture
+// has just shown, and timeouts, which may now have run long enough.
+func (s *search) newlyEnabled(x int, idx int32, out []step) []step {
+	out = out[:0]
+	for _, id := range s.seenBy[idx][1-x] {
+		if idx == 0 || !slices.Contains(s.seenBy[idx-1][1-x], id) {
+			out = append(out, step{kind: stepDeliver, seg: id})
+		}
+	}
+	for _, k := range timeouts {
+		out = append(out, step{kind: stepTimeout, call: k})
+	}
 	return out
 }
 

@@ -111,14 +111,26 @@ func (s *search) feasible(start, now int32, d time.Duration) bool {
 func pureACK(seg spec.Segment) bool { return seg.Flags == spec.ACK }
 
 // react applies in to endpoint x in local state l after idx captured
-// segments: the table's step, the segments it sends, and the timers it
+// segments: the table's step, the segments it sends (with those whose bit
+// is set in lost lost before the capture point), and the timers it
 // starts. ok is false when the table refuses the input or the result lies
 // outside the search's bounds.
 func (s *search) react(l local, x int, idx int32, in spec.Input, lost uint8) (local, int, bool) {
+	res, base, ok := s.transition(l, x, idx, in)
+	if !ok {
+		return l, -1, false
+	}
+	n, ok := s.send(base, x, idx, &res, lost)
+	return n, res.Row, ok
+}
+
+// transition is the table's step of react, with the timers it starts, but
+// not yet the segments it sends.
+func (s *search) transition(l local, x int, idx int32, in spec.Input) (spec.Result, local, bool) {
 	before := l.tcb
 	res := s.table.Step(before, in)
 	if res.Err != nil || (res.Notice.IsError() && res.Next == before && res.NOut == 0) {
-		return l, -1, false
+		return res, l, false
 	}
 	next := res.Next
 	// The table does not read the retry count; conform allows any number
@@ -126,7 +138,7 @@ func (s *search) react(l local, x int, idx int32, in spec.Input, lost uint8) (lo
 	next.Retries = 0
 	if next.Epoch >= maxEpochs || int(next.Epoch) > len(s.num.isns[x]) {
 		// An ISN the capture never shows: see the package documentation.
-		return l, -1, false
+		return res, l, false
 	}
 	l.tcb = next
 	row := s.table.Row(res.Row)
@@ -146,25 +158,33 @@ func (s *search) react(l local, x int, idx int32, in spec.Input, lost uint8) (lo
 			l.rtoAt = idx + 1
 		}
 	}
+	return res, l, true
+}
+
+// send adds the segments of res to l's unseen segments, but those whose
+// bit is set in lost, which were lost before the capture point. A bare
+// ACK is never kept nor lost (see pureACK); a segment is lost only where
+// the vantage allows it; and what is kept must be what the capture shows
+// next (see viable).
+func (s *search) send(l local, x int, idx int32, res *spec.Result, lost uint8) (local, bool) {
+	if lost>>uint(res.NOut) != 0 {
+		return l, false
+	}
 	for i, seg := range res.Sent() {
 		switch {
 		case lost&(1<<i) != 0:
 			if pureACK(seg) || s.mustSee[x] {
-				// A step is taken once, with every loss it can have.
-				return l, -1, false
+				return l, false
 			}
 		case pureACK(seg):
 		case int(l.npend) == maxPending:
-			return l, -1, false
+			return l, false
 		default:
 			l.pend[l.npend] = seg
 			l.npend++
 		}
 	}
-	if lost>>uint(res.NOut) != 0 || !s.viable(x, idx, l.pend[:l.npend]) {
-		return l, -1, false
-	}
-	return l, res.Row, true
+	return l, s.viable(x, idx, l.pend[:l.npend])
 }
 
 // timer is the least time a timeout of kind k needs from its start, and
@@ -181,6 +201,58 @@ func (s *search) timer(l *local, k spec.EventKind) (time.Duration, int32) {
 	return 0, 0
 }
 
+// expires reports whether a timeout of kind k may happen to l after idx
+// captured segments: its timer runs, and has run long enough.
+func (s *search) expires(l *local, idx int32, k spec.EventKind) bool {
+	if !l.tcb.TimerRunning(k) {
+		return false
+	}
+	d, start := s.timer(l, k)
+	return s.feasible(start, idx, d)
+}
+
+// successor is a local state and the step that reached it.
+type successor struct {
+	l  local
+	st step
+}
+
+// expand appends to out every successor of l by the hidden step c (whose
+// lost is ignored): one per choice of the segments it sends that are lost
+// before the capture point. It steps the table once for them all.
+func (s *search) expand(l *local, x int, idx int32, c step, out []successor) []successor {
+	var in spec.Input
+	switch c.kind {
+	case stepTimeout:
+		if !s.expires(l, idx, c.call) {
+			return out
+		}
+		in = spec.Call(c.call)
+	case stepCall:
+		in = spec.Call(c.call)
+	case stepDeliver:
+		in = spec.Arrival(s.interned[c.seg])
+	default:
+		return out
+	}
+	res, base, ok := s.transition(*l, x, idx, in)
+	if !ok {
+		return out
+	}
+	c.row = int16(res.Row)
+	masks := uint8(1) << uint(res.NOut)
+	if s.mustSee[x] {
+		masks = 1
+	}
+	for m := uint8(0); m < masks; m++ {
+		if n, ok := s.send(base, x, idx, &res, m); ok {
+			c.lost = m
+			out = append(out, successor{n, c})
+		}
+	}
+	return out
+}
+
 // apply applies st to endpoint x in local state l after idx captured
 // segments. It is the one definition of a run's steps: the search
 // generates candidate steps and applies them, and the witness is replayed
@@ -192,10 +264,7 @@ func (s *search) apply(l local, x int, idx int32, st step) (local, step, bool) {
 		st.row = int16(row)
 		return n, st, ok
 	case stepTimeout:
-		if !l.tcb.TimerRunning(st.call) {
-			return l, st, false
-		}
-		if d, start := s.timer(&l, st.call); !s.feasible(start, idx, d) {
+		if !s.expires(&l, idx, st.call) {
 			return l, st, false
 		}
 		n, row, ok := s.react(l, x, idx, spec.Call(st.call), st.lost)
@@ -275,26 +344,15 @@ var (
 )
 
 // hidden lists the hidden steps endpoint x may take after idx captured
-// segments, in a fixed order: deliveries, timeouts, calls, each with every
-// choice of the segments it sends that are lost before the capture point
-// (none, next to the capture point).
+// segments, in a fixed order: deliveries, timeouts, calls (expand tries
+// each with every choice of losses).
 func (s *search) hidden(x int, idx int32, l *local, out []step) []step {
 	out = out[:0]
-	var lost []uint8
-	if s.mustSee[x] {
-		lost = []uint8{0}
-	} else {
-		lost = []uint8{0, 1, 2, 3, 4, 5, 6, 7}
-	}
 	for _, id := range s.seenBy[idx][1-x] {
-		for _, m := range lost {
-			out = append(out, step{kind: stepDeliver, seg: id, lost: m})
-		}
+		out = append(out, step{kind: stepDeliver, seg: id})
 	}
 	for _, k := range timeouts {
-		for _, m := range lost {
-			out = append(out, step{kind: stepTimeout, call: k, lost: m})
-		}
+		out = append(out, step{kind: stepTimeout, call: k})
 	}
 	for _, k := range userCalls {
 		if k == spec.Abort && l.tcb.State == spec.TimeWait {
@@ -305,9 +363,7 @@ func (s *search) hidden(x int, idx int32, l *local, out []step) []step {
 			// MUST-13 (see the package documentation).
 			continue
 		}
-		for _, m := range lost {
-			out = append(out, step{kind: stepCall, call: k, lost: m})
-		}
+		out = append(out, step{kind: stepCall, call: k})
 	}
 	return out
 }
