@@ -95,8 +95,26 @@ type Event struct {
 	// Before is the frame the event came before; 0 when it came after the
 	// connection's last frame.
 	Before int
+	// Side is the endpoint it happened at, "A" or "B" (for a segment
+	// that never arrived, its receiver).
+	Side string
 	// Text says what happened, for example "A's user called CLOSE".
 	Text string
+}
+
+// Frame is a captured segment of a connection as the reported run
+// explains it.
+type Frame struct {
+	Frame int
+	// Sender is "A" or "B"; Segment the segment in RFC 9293's notation,
+	// with the capture's numbers.
+	Segment, Sender string
+	// StateA and StateB are the endpoints' states when the capture saw
+	// the segment, in the run; Lost says the segment never reached its
+	// receiver there. Deviates marks the frame no run produces, which
+	// ends the list.
+	StateA, StateB string
+	Lost, Deviates bool
 }
 
 // Allowed is a segment the table let the deviating frame's sender send
@@ -116,8 +134,13 @@ type Result struct {
 	// Message says why, in one sentence.
 	Message string
 	// Events are the hidden events of one run that produces the
-	// connection (for a deviation, the frames before the deviating one).
+	// connection (for a deviation, the frames before the deviating one),
+	// and Frames the captured segments as that run explains them.
 	Events []Event
+	Frames []Frame
+	// EndA and EndB are the endpoints' states at the end of that run, for
+	// a connection that conforms and is the last on its 4-tuple.
+	EndA, EndB string
 	// Frame is the deviating frame; Sender its sender ("A" or "B");
 	// States the states the sender could be in when it sent it; Allowed
 	// what the table let it send instead.

@@ -24,9 +24,13 @@ func (s *search) fill(results []Result, conns []*capture.Connection, out outcome
 		}
 		return
 	}
-	conforms := func(r *Result, evs []timedEvent, c *capture.Connection) {
+	conforms := func(r *Result, evs told, c *capture.Connection) {
 		r.Verdict = Conforms
 		r.Events = eventsOf(evs, c, s)
+		r.Frames = s.frames(evs, c, -1)
+		if holdsEnd(s, c) {
+			r.EndA, r.EndB = evs.end[0], evs.end[1]
+		}
 		r.Message = fmt.Sprintf("a run of %s produces its %d segments", s.table.Name(), len(c.Segments))
 	}
 	if !out.deviates {
@@ -65,6 +69,7 @@ func (s *search) fill(results []Result, conns []*capture.Connection, out outcome
 			r := &results[i]
 			r.Verdict, r.Frame, r.Sender = Deviates, frame, sideName(o.side)
 			r.Events = eventsOf(evs, conns[i], s)
+			r.Frames = s.frames(evs, conns[i], int(out.idx))
 			r.States, r.Allowed = s.frontier(&out, o.side)
 			r.Message = fmt.Sprintf("no run of %s produces frame %d: %s sent %s", s.table.Name(), frame, r.Sender, describeCaptured(o.seg))
 		default:
@@ -239,16 +244,23 @@ type timedEvent struct {
 // nodes ends: the users' calls, the timers, the segments lost before the
 // capture point, and the captured segments that never reached their
 // receiver.
-func (s *search) events(out *outcome, ends [2]int32) []timedEvent {
+func (s *search) events(out *outcome, ends [2]int32) told {
 	paths := [2][]lnode{out.path(0, ends[0]), out.path(1, ends[1])}
+	t := told{lost: map[int]bool{}, states: make([][2]string, len(s.obs)+1)}
+	for x := 0; x < 2; x++ {
+		t.end[x] = paths[x][len(paths[x])-1].l.tcb.State.String()
+	}
+	for x := 0; x < 2; x++ {
+		for i := len(paths[x]) - 1; i >= 0; i-- {
+			n := &paths[x][i]
+			t.states[n.idx][x] = n.l.tcb.State.String()
+		}
+	}
 	var evs []timedEvent
 	for x := 0; x < 2; x++ {
 		p := paths[x]
 		for i := 1; i < len(p); i++ {
 			n, prev := &p[i], &p[i-1]
-			if n.st.lost != 0 {
-				evs = append(evs, s.lostSends(prev, n, x)...)
-			}
 			switch n.st.kind {
 			case stepCall:
 				evs = append(evs, timedEvent{int(n.idx), x, fmt.Sprintf("%s's user called %s", sideName(x), n.st.call)})
@@ -257,8 +269,13 @@ func (s *search) events(out *outcome, ends [2]int32) []timedEvent {
 			case stepObserve:
 				at := int(n.idx) - 1
 				if !s.delivered(at, paths[1-x], 1-x) {
-					evs = append(evs, timedEvent{at + 1, x, fmt.Sprintf("frame %d was lost before it reached %s", s.obs[at].seg.Frame, sideName(1-x))})
+					t.lost[at] = true
+					evs = append(evs, timedEvent{at + 1, 1 - x, fmt.Sprintf("frame %d was lost before it reached %s", s.obs[at].seg.Frame, sideName(1-x))})
 				}
+			}
+			// What the step sent and lost comes after the step.
+			if n.st.lost != 0 {
+				evs = append(evs, s.lostSends(prev, n, x)...)
 			}
 		}
 	}
@@ -268,7 +285,42 @@ func (s *search) events(out *outcome, ends [2]int32) []timedEvent {
 		}
 		return evs[i].side < evs[j].side
 	})
-	return evs
+	t.events = evs
+	return t
+}
+
+// told is what the results tell of one run: its hidden events, the
+// captured segments that never reached their receivers (by index), and
+// each side's state at each level (when the capture had shown that many
+// segments).
+type told struct {
+	events []timedEvent
+	lost   map[int]bool
+	states [][2]string
+	// end is each side's state at the end of the run.
+	end [2]string
+}
+
+// frames tells connection c's captured segments as run t explains them,
+// up to the segment at index dev that deviates (-1: none).
+func (s *search) frames(t told, c *capture.Connection, dev int) []Frame {
+	var out []Frame
+	for i := range s.obs {
+		o := &s.obs[i]
+		if !slices.ContainsFunc(c.Segments, func(g capture.Segment) bool { return g.Frame == o.seg.Frame }) {
+			continue
+		}
+		f := Frame{Frame: o.seg.Frame, Sender: sideName(o.side), Segment: describeCaptured(o.seg)}
+		if i == dev {
+			f.Deviates = true
+			out = append(out, f)
+			break
+		}
+		f.StateA, f.StateB = t.states[i+1][0], t.states[i+1][1]
+		f.Lost = t.lost[i]
+		out = append(out, f)
+	}
+	return out
 }
 
 // lostSends tells the segments that step n sent and lost before the
@@ -364,22 +416,28 @@ func stepShift(st step) int32 {
 	return 0
 }
 
+// holdsEnd reports whether connection c holds the chain's last segment.
+func holdsEnd(s *search, c *capture.Connection) bool {
+	return s.obs[len(s.obs)-1].seg.Frame == c.Segments[len(c.Segments)-1].Frame
+}
+
 // eventsOf keeps the events that belong to connection c: those that came
 // before one of its segments, and those after the chain's last segment
 // when c holds it.
-func eventsOf(evs []timedEvent, c *capture.Connection, s *search) []Event {
+func eventsOf(t told, c *capture.Connection, s *search) []Event {
+	evs := t.events
 	first, last := c.Segments[0].Frame, c.Segments[len(c.Segments)-1].Frame
 	holdsEnd := s.obs[len(s.obs)-1].seg.Frame == last
 	var out []Event
 	for _, e := range evs {
 		if e.before == len(s.obs) {
 			if holdsEnd {
-				out = append(out, Event{Text: e.text})
+				out = append(out, Event{Side: sideName(e.side), Text: e.text})
 			}
 			continue
 		}
 		if frame := s.obs[e.before].seg.Frame; frame >= first && frame <= last {
-			out = append(out, Event{Before: frame, Text: e.text})
+			out = append(out, Event{Before: frame, Side: sideName(e.side), Text: e.text})
 		}
 	}
 	return out

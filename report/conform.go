@@ -155,6 +155,9 @@ func writeConformText(w io.Writer, c *Conformance, o *Options) error {
 					fmt.Fprintf(w, "%15s%-18s %s\n", "", when, e.Text)
 				}
 			}
+			if r.EndA != "" {
+				fmt.Fprintf(w, "%13sthe run ends with A in %s and B in %s\n", "", r.EndA, r.EndB)
+			}
 			if r.Verdict == conform.Deviates {
 				fmt.Fprintf(w, "%13s%s could be in %s, where the table lets it send:\n", "", r.Sender, strings.Join(r.States, " or "))
 				for _, a := range r.Allowed {
@@ -213,6 +216,9 @@ type jsonConformConnection struct {
 	// Events are the hidden events of one run; before is the frame each
 	// came before (absent: after the connection's last frame).
 	Events []jsonConformEvent `json:"events"`
+	// Frames are the captured segments as that run explains them, with
+	// both endpoints' states when the capture saw each.
+	Frames []jsonConformFrame `json:"frames"`
 	// The deviation: the frame, its sender ("A" is the client), the
 	// states the sender could be in and what the table let it send.
 	Frame   int                  `json:"frame,omitempty"`
@@ -221,11 +227,27 @@ type jsonConformConnection struct {
 	Allowed []jsonConformAllowed `json:"allowed,omitempty"`
 	// States explored by the search for the connection's 4-tuple.
 	StatesExplored int `json:"states_explored"`
+	// EndA and EndB are the endpoints' states at the end of the run, for
+	// a connection that conforms.
+	EndA string `json:"end_a,omitempty"`
+	EndB string `json:"end_b,omitempty"`
 }
 
 type jsonConformEvent struct {
 	Before int    `json:"before,omitempty"`
+	Side   string `json:"side"`
 	Text   string `json:"text"`
+}
+
+// jsonConformFrame is a captured segment as the reported run explains it.
+type jsonConformFrame struct {
+	Frame    int    `json:"frame"`
+	Sender   string `json:"sender"`
+	Segment  string `json:"segment"`
+	StateA   string `json:"state_a,omitempty"`
+	StateB   string `json:"state_b,omitempty"`
+	Lost     bool   `json:"lost,omitempty"`
+	Deviates bool   `json:"deviates,omitempty"`
 }
 
 type jsonConformAllowed struct {
@@ -246,13 +268,16 @@ func writeConformJSON(w io.Writer, c *Conformance) error {
 			first, last := cc.frames()
 			jc := jsonConformConnection{Client: r.Conn.Client.String(), Server: r.Conn.Server.String(), Incarnation: r.Conn.Incarnation,
 				FirstFrame: first, LastFrame: last, Segments: len(r.Conn.Segments), Verdict: r.Verdict.String(), Variant: r.Variant,
-				Explained: cc.Explained, Message: r.Message, Events: []jsonConformEvent{}, Frame: r.Frame, Sender: r.Sender, States: r.States,
-				StatesExplored: r.StatesExplored}
+				Explained: cc.Explained, Message: r.Message, Events: []jsonConformEvent{}, Frames: []jsonConformFrame{}, Frame: r.Frame, Sender: r.Sender, States: r.States,
+				StatesExplored: r.StatesExplored, EndA: r.EndA, EndB: r.EndB}
 			for _, e := range r.Events {
 				jc.Events = append(jc.Events, jsonConformEvent(e))
 			}
 			for _, a := range r.Allowed {
 				jc.Allowed = append(jc.Allowed, jsonConformAllowed(a))
+			}
+			for _, f := range r.Frames {
+				jc.Frames = append(jc.Frames, jsonConformFrame{Frame: f.Frame, Sender: f.Sender, Segment: f.Segment, StateA: f.StateA, StateB: f.StateB, Lost: f.Lost, Deviates: f.Deviates})
 			}
 			jf.Connections = append(jf.Connections, jc)
 		}

@@ -2,8 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -11,6 +15,7 @@ import (
 
 	"github.com/tcpcheck/tcpcheck/capture"
 	"github.com/tcpcheck/tcpcheck/conform"
+	"github.com/tcpcheck/tcpcheck/graphs"
 	"github.com/tcpcheck/tcpcheck/report"
 	"github.com/tcpcheck/tcpcheck/spec"
 )
@@ -24,6 +29,8 @@ type conformFlags struct {
 	maxStates  int
 	format     string
 	output     string
+	chart      string
+	chartFmt   string
 }
 
 func newConformCmd(e *env) *cobra.Command {
@@ -61,13 +68,20 @@ that stacks and administrators configure are checked only when given:
 --variant any tries every variant and reports, for each connection, the
 variants that explain it.
 
+With --chart DIR, also draw each connection as a message-sequence chart
+into DIR, one file per connection named CAPTURE.N.svg (N counts the
+capture's connections from 1): each captured segment an arrow with its
+frame number, both endpoints' states, the hidden events where they
+happened, and the deviating frame in red. --chart-format picks svg, png
+(both rendered by Graphviz) or dot.
+
 ` + exitCodesConformHelp,
 		Example: `  tcpcheck conform capture.pcap
   tcpcheck conform --variant linux --vantage client client.pcapng
   tcpcheck conform --variant any --format json capture.pcap > conform.json
   tcpcheck conform --format junit -o conform.xml *.pcap`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runConform(e, f, args) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runConform(cmd.Context(), e, f, args) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.variant, "variant", spec.DefaultVariant, "the transition table: "+strings.Join(spec.VariantNames(), ", ")+", or any to try each")
@@ -78,9 +92,12 @@ variants that explain it.
 	fl.IntVar(&f.maxStates, "max-states", conform.DefaultMaxStates, "bound on the states of each 4-tuple's search; a connection whose search hits it is incomplete")
 	fl.StringVar(&f.format, "format", "text", "output format: "+strings.Join(report.ConformFormats, ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the output into this file instead of standard output")
+	fl.StringVar(&f.chart, "chart", "", "also draw each connection's message-sequence chart into this directory")
+	fl.StringVar(&f.chartFmt, "chart-format", "svg", "format of the --chart files: svg, png or dot")
 	_ = cmd.RegisterFlagCompletionFunc("variant", fixedCompletion(append(spec.VariantNames(), conform.AnyVariant)...))
 	_ = cmd.RegisterFlagCompletionFunc("vantage", fixedCompletion("path", "client", "server", "loopback"))
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(report.ConformFormats...))
+	_ = cmd.RegisterFlagCompletionFunc("chart-format", fixedCompletion("svg", "png", "dot"))
 	return cmd
 }
 
@@ -91,7 +108,7 @@ const exitCodesConformHelp = `Exit codes:
      capture (the message names the frame or byte offset)
   3  a connection is incomplete, and none deviates`
 
-func runConform(e *env, f conformFlags, args []string) error {
+func runConform(ctx context.Context, e *env, f conformFlags, args []string) error {
 	vantage, err := conform.ParseVantage(f.vantage)
 	if err != nil {
 		return usageErrf("--vantage: %v", err)
@@ -117,6 +134,11 @@ func runConform(e *env, f conformFlags, args []string) error {
 	}
 	if !containsString(report.ConformFormats, f.format) {
 		return usageErrf("--format is %q: expected one of %s", f.format, strings.Join(report.ConformFormats, ", "))
+	}
+	switch f.chartFmt {
+	case "svg", "png", "dot":
+	default:
+		return usageErrf("--chart-format is %q: expected svg, png or dot", f.chartFmt)
 	}
 	opts := conform.Options{Variant: f.variant, Vantage: vantage, MSL: f.msl, FinTimeout: f.finTimeout, MinRTO: f.minRTO, MaxStates: f.maxStates}
 	out := &report.Conformance{Tool: toolVersion(), Variant: f.variant, Vantage: vantage}
@@ -145,6 +167,11 @@ func runConform(e *env, f conformFlags, args []string) error {
 		}
 		out.Files = append(out.Files, file)
 	}
+	if f.chart != "" {
+		if err := writeConformCharts(ctx, f, out); err != nil {
+			return err
+		}
+	}
 	var b bytes.Buffer
 	if err := report.WriteConformance(&b, out, f.format, &report.Options{Color: f.format == "text" && f.output == "" && e.useColor()}); err != nil {
 		return internalErr(err)
@@ -158,6 +185,41 @@ func runConform(e *env, f conformFlags, args []string) error {
 	}
 	e.code = out.ExitCode()
 	return nil
+}
+
+// writeConformCharts draws every connection's chart into f.chart, all or
+// nothing: the files are staged and committed together.
+func writeConformCharts(ctx context.Context, f conformFlags, c *report.Conformance) error {
+	var st staged
+	defer st.discard()
+	if err := st.mkdir("--chart", f.chart); err != nil {
+		return err
+	}
+	for _, file := range c.Files {
+		base := filepath.Base(file.Name)
+		if file.Name == "standard input" {
+			base = "stdin"
+		}
+		for i := range file.Connections {
+			data := []byte(report.EscapeText(string(graphs.DOT(graphs.Conformance(&file.Connections[i].Result)))))
+			if f.chartFmt != "dot" {
+				img, err := graphs.Render(ctx, data, f.chartFmt)
+				var warn *graphs.WarningError
+				switch {
+				case errors.Is(err, graphs.ErrNoGraphviz):
+					return usageErrf("--chart: cannot render %s: %v", f.chartFmt, err)
+				case err != nil && !errors.As(err, &warn):
+					return internalErr(err)
+				}
+				data = img
+			}
+			name := filepath.Join(f.chart, fmt.Sprintf("%s.%d.%s", base, i+1, f.chartFmt))
+			if err := st.add("--chart", name, data); err != nil {
+				return err
+			}
+		}
+	}
+	return st.commit()
 }
 
 // readCapture reads a capture file, or standard input for "-".
