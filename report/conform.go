@@ -105,6 +105,9 @@ var vantageText = map[conform.Vantage]string{
 	conform.Loopback: "next to both ends, as on a loopback interface",
 }
 
+// VantageText says what a vantage assumes, in a few words.
+func VantageText(v conform.Vantage) string { return vantageText[v] }
+
 // WriteConformance writes c in format (one of ConformFormats).
 func WriteConformance(w io.Writer, c *Conformance, format string, o *Options) error {
 	switch format {

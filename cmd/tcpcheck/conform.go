@@ -17,6 +17,7 @@ import (
 	"github.com/tcpcheck/tcpcheck/conform"
 	"github.com/tcpcheck/tcpcheck/graphs"
 	"github.com/tcpcheck/tcpcheck/report"
+	"github.com/tcpcheck/tcpcheck/report/htmlview"
 	"github.com/tcpcheck/tcpcheck/spec"
 )
 
@@ -31,6 +32,7 @@ type conformFlags struct {
 	output     string
 	chart      string
 	chartFmt   string
+	html       string
 }
 
 func newConformCmd(e *env) *cobra.Command {
@@ -75,6 +77,11 @@ frame number, both endpoints' states, the hidden events where they
 happened, and the deviating frame in red. --chart-format picks svg, png
 (both rendered by Graphviz) or dot.
 
+With --html FILE, also write the result as one self-contained HTML page
+(nothing is fetched when it is opened): a summary table, and for each
+connection its chart, hidden events and, for a deviation, what the table
+allowed, row by row.
+
 ` + exitCodesConformHelp,
 		Example: `  tcpcheck conform capture.pcap
   tcpcheck conform --variant linux --vantage client client.pcapng
@@ -92,6 +99,7 @@ happened, and the deviating frame in red. --chart-format picks svg, png
 	fl.IntVar(&f.maxStates, "max-states", conform.DefaultMaxStates, "bound on the states of each 4-tuple's search; a connection whose search hits it is incomplete")
 	fl.StringVar(&f.format, "format", "text", "output format: "+strings.Join(report.ConformFormats, ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the output into this file instead of standard output")
+	fl.StringVar(&f.html, "html", "", "also write the result as a self-contained HTML page into this file")
 	fl.StringVar(&f.chart, "chart", "", "also draw each connection's message-sequence chart into this directory")
 	fl.StringVar(&f.chartFmt, "chart-format", "svg", "format of the --chart files: svg, png or dot")
 	_ = cmd.RegisterFlagCompletionFunc("variant", fixedCompletion(append(spec.VariantNames(), conform.AnyVariant)...))
@@ -169,6 +177,15 @@ func runConform(ctx context.Context, e *env, f conformFlags, args []string) erro
 	}
 	if f.chart != "" {
 		if err := writeConformCharts(ctx, f, out); err != nil {
+			return err
+		}
+	}
+	if f.html != "" {
+		var page bytes.Buffer
+		if err := htmlview.WriteConformance(&page, out); err != nil {
+			return internalErr(err)
+		}
+		if err := writeOutputFile("--html", f.html, page.Bytes()); err != nil {
 			return err
 		}
 	}
