@@ -207,10 +207,10 @@ func (s *search) frontier(out *outcome, x int) ([]string, []Allowed) {
 				continue
 			}
 			row := s.table.Row(res.Row)
+			// Bare ACKs too: the row that sends one names how the table
+			// takes the event (a new SYN in TIME-WAIT, say).
 			for _, seg := range res.Sent() {
-				if !pureACK(seg) {
-					allowed[Allowed{Segment: s.format(x, seg), Row: row.ID, Cite: row.Cite}] = true
-				}
+				allowed[Allowed{Segment: s.format(x, seg), Row: row.ID, Cite: row.Cite}] = true
 			}
 		}
 	}

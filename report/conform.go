@@ -288,6 +288,9 @@ func writeConformJSON(w io.Writer, c *Conformance) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	// Segments are written as RFC 9293 writes them, <SEQ=...>: kept
+	// readable, which JSON allows (the HTML page does not embed this).
+	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
 }
 

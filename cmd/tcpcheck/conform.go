@@ -83,10 +83,11 @@ connection its chart, hidden events and, for a deviation, what the table
 allowed, row by row.
 
 ` + exitCodesConformHelp,
-		Example: `  tcpcheck conform capture.pcap
-  tcpcheck conform --variant linux --vantage client client.pcapng
-  tcpcheck conform --variant any --format json capture.pcap > conform.json
-  tcpcheck conform --format junit -o conform.xml *.pcap`,
+		Example: `  tcpcheck conform testdata/captures/corpus/client-closes-first.path.pcap
+  tcpcheck conform --variant linux --vantage client testdata/captures/corpus/lost-fin.client.pcap
+  tcpcheck conform --variant any --format json testdata/captures/corpus/abort.path.pcap > conform.json
+  tcpcheck conform --variant linux --format junit -o conform.xml testdata/captures/corpus/lost-syn.path.pcap
+  tcpcheck conform --vantage client --chart charts --html conform.html testdata/captures/corpus/abort.client.pcap`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runConform(cmd.Context(), e, f, args) },
 	}

@@ -86,12 +86,12 @@ func consoleExamples(page string) []example {
 }
 
 // repoDir returns a fresh directory that, like the repository's top, has
-// docs/ and properties/ in it (links to the repository's own), since the
-// examples name files from the top: docs/...
+// docs/, properties/ and testdata/ in it (links to the repository's own),
+// since the examples name files from the top: docs/...
 func repoDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, top := range []string{"docs", "properties"} {
+	for _, top := range []string{"docs", "properties", "testdata"} {
 		abs, err := filepath.Abs(filepath.Join("../..", top))
 		if err != nil {
 			t.Fatal(err)

@@ -16,6 +16,8 @@ import (
 var exampleExit = map[string]int{
 	// RFC 1337's fix makes the expected assassination impossible.
 	"tcpcheck verify --variant rfc1337 --property time-wait-assassination": ExitViolated,
+	// Linux's ABORT sends RST,ACK, which RFC 9293 does not.
+	"tcpcheck conform --vantage client --chart charts --html conform.html testdata/captures/corpus/abort.client.pcap": ExitViolated,
 }
 
 // myProperties is the property file of the README's "Writing a property",

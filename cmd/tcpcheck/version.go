@@ -82,7 +82,7 @@ func newVersionCmd(e *env) *cobra.Command {
 				}
 			}
 			fmt.Fprintf(e.stdout, " %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
-			fmt.Fprintf(e.stdout, "report schema %s, trace schema %s\n", report.Schema, checker.TraceSchema)
+			fmt.Fprintf(e.stdout, "report schema %s, trace schema %s, conform schema %s\n", report.Schema, checker.TraceSchema, report.ConformSchema)
 			return nil
 		},
 	}
