@@ -329,7 +329,7 @@ func (s *search) lostSends(prev, n *lnode, x int) []timedEvent {
 	res := s.table.Step(prev.l.tcb, s.input(n.st))
 	var evs []timedEvent
 	for i, seg := range res.Sent() {
-		if n.st.lost&(1<<i) != 0 {
+		if n.st.lost&(1<<i) != 0 && !pureACK(seg) {
 			evs = append(evs, timedEvent{int(n.idx), x, fmt.Sprintf("%s's %s was lost before the capture point", sideName(x), s.format(x, seg))})
 		}
 	}

@@ -1,7 +1,6 @@
 package conform
 
 import (
-	"math/bits"
 	"slices"
 
 	"github.com/tcpcheck/tcpcheck/spec"
@@ -127,7 +126,7 @@ func (s *search) run(max int) outcome {
 				succ = s.expand(&parent.l, x, idx, c, succ)
 			}
 			for _, n := range succ {
-				c := stepCost(n.st)
+				c := stepCost(n.st, n.lost)
 				if !add(lnode{l: n.l, idx: idx, parent: i, st: n.st, cost: parent.cost + c, steps: parent.steps + 1}, c == 0) {
 					return level, false
 				}
@@ -218,11 +217,11 @@ func (s *search) pick(out *outcome, x int) int32 {
 	return best
 }
 
-// stepCost is 1 for each unusual event a step holds: a loss, an ABORT, a
-// user timeout, or a retransmission (a run needs one only where a segment
-// was lost or late).
-func stepCost(st step) int32 {
-	c := int32(bits.OnesCount8(st.lost))
+// stepCost is 1 for each unusual event a step holds: each of its lost
+// segments, an ABORT, a user timeout, or a retransmission (a run needs
+// one only where a segment was lost or late).
+func stepCost(st step, lost int32) int32 {
+	c := lost
 	switch {
 	case st.kind == stepCall && st.call == spec.Abort:
 		c++

@@ -56,7 +56,9 @@ type step struct {
 	// seg is the interned segment delivered.
 	seg int16
 	// lost has bit i set when the i-th segment the step sent was lost
-	// before the capture point, so the capture never shows it; spont marks
+	// before the capture point, so the capture never shows it, or, for a
+	// bare ACK, was held back (a delayed ACK that a later segment
+	// carries; see pureACK), which is no loss; spont marks
 	// an observed ACK that the endpoint sent of its own accord (a delayed
 	// ACK or a window update).
 	lost  uint8
@@ -107,7 +109,7 @@ func (s *search) feasible(start, now int32, d time.Duration) bool {
 
 // pureACK reports whether seg is a bare acknowledgment: RFC 9293 lets a
 // receiver delay it and let a later segment carry it (section 3.8.6.3),
-// so a run need not show it.
+// so a run may hold it back, at any vantage and at no cost.
 func pureACK(seg spec.Segment) bool { return seg.Flags == spec.ACK }
 
 // react applies in to endpoint x in local state l after idx captured
@@ -162,10 +164,10 @@ func (s *search) transition(l local, x int, idx int32, in spec.Input) (spec.Resu
 }
 
 // send adds the segments of res to l's unseen segments, but those whose
-// bit is set in lost, which were lost before the capture point. A bare
-// ACK is never kept nor lost (see pureACK); a segment is lost only where
-// the vantage allows it; and what is kept must be what the capture shows
-// next (see viable).
+// bit is set in lost: a bare ACK held back (see pureACK), or another
+// segment lost before the capture point, which only a vantage away from
+// the sender allows. What is kept must be what the capture shows next
+// (see viable).
 func (s *search) send(l local, x int, idx int32, res *spec.Result, lost uint8) (local, bool) {
 	if lost>>uint(res.NOut) != 0 {
 		return l, false
@@ -173,10 +175,9 @@ func (s *search) send(l local, x int, idx int32, res *spec.Result, lost uint8) (
 	for i, seg := range res.Sent() {
 		switch {
 		case lost&(1<<i) != 0:
-			if pureACK(seg) || s.mustSee[x] {
+			if !pureACK(seg) && s.mustSee[x] {
 				return l, false
 			}
-		case pureACK(seg):
 		case int(l.npend) == maxPending:
 			return l, false
 		default:
@@ -185,6 +186,18 @@ func (s *search) send(l local, x int, idx int32, res *spec.Result, lost uint8) (
 		}
 	}
 	return l, s.viable(x, idx, l.pend[:l.npend])
+}
+
+// losses counts the segments a step lost before the capture point: its
+// lost bits but those of bare ACKs, which were held back.
+func losses(res *spec.Result, lost uint8) int32 {
+	n := int32(0)
+	for i, seg := range res.Sent() {
+		if lost&(1<<i) != 0 && !pureACK(seg) {
+			n++
+		}
+	}
+	return n
 }
 
 // timer is the least time a timeout of kind k needs from its start, and
@@ -215,6 +228,8 @@ func (s *search) expires(l *local, idx int32, k spec.EventKind) bool {
 type successor struct {
 	l  local
 	st step
+	// lost counts the segments lost before the capture point.
+	lost int32
 }
 
 // expand appends to out every successor of l by the hidden step c (whose
@@ -240,14 +255,10 @@ func (s *search) expand(l *local, x int, idx int32, c step, out []successor) []s
 		return out
 	}
 	c.row = int16(res.Row)
-	masks := uint8(1) << uint(res.NOut)
-	if s.mustSee[x] {
-		masks = 1
-	}
-	for m := uint8(0); m < masks; m++ {
+	for m := uint8(0); m < 1<<uint(res.NOut); m++ {
 		if n, ok := s.send(base, x, idx, &res, m); ok {
 			c.lost = m
-			out = append(out, successor{n, c})
+			out = append(out, successor{n, c, losses(&res, m)})
 		}
 	}
 	return out
