@@ -169,7 +169,7 @@ func firstLayer(lt layers.LinkType, data []byte) (gopacket.LayerType, error) {
 		}
 		return layers.LayerTypeIPv4, nil
 	}
-	return 0, fmt.Errorf("link type %d (%s) is not supported: expected %s", uint16(lt), lt, supported)
+	return 0, fmt.Errorf("link type %s is not supported: expected %s", linkTypeName(lt), supported)
 }
 
 // decode decodes one frame. It reports ok = false for a frame that
@@ -242,4 +242,13 @@ func (d *decoder) isFragment() bool {
 		}
 	}
 	return false
+}
+
+// linkTypeName names a link type by its number, with gopacket's name for
+// it when gopacket knows one.
+func linkTypeName(lt layers.LinkType) string {
+	if name := lt.String(); name != "" && name != "UnknownLinkType" {
+		return fmt.Sprintf("%d (%s)", uint16(lt), name)
+	}
+	return fmt.Sprint(uint16(lt))
 }

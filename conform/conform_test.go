@@ -81,14 +81,14 @@ func TestMapNumberCollapsesText(t *testing.T) {
 		off uint8
 		ok  bool
 	}{{1000, 0, true}, {1001, 1, true}, {2449, 1, true}, {4000, 1, true}, {4001, 2, true}, {4002, 3, true}, {4003, 0, false}} {
-		got := n.mapNumber(sideA, c.v)
+		got := n.mapNumber(sideA, c.v, 99)
 		require.Equal(t, c.ok, got.ok, "number %d", c.v)
 		if c.ok {
 			require.Equal(t, c.off, got.off, "number %d", c.v)
 		}
 	}
 	// B sent no text: its FIN would be 1.
-	require.Equal(t, number{isn: 0, off: 1, ok: true}, n.mapNumber(sideB, 5001))
+	require.Equal(t, number{isn: 0, off: 1, ok: true}, n.mapNumber(sideB, 5001, 99))
 }
 
 // A transfer of many segments, acknowledged piece by piece, conforms: no
@@ -278,4 +278,17 @@ func TestCheckAny(t *testing.T) {
 	require.Equal(t, Conforms, rs[0].Verdict)
 	require.Equal(t, "linux", rs[0].Variant)
 	require.Equal(t, []string{"linux", "linux-loopback"}, rs[0].By)
+}
+
+// A SYN later in the capture does not change what earlier numbers count
+// from: a segment cannot count from an ISN nobody has seen yet.
+func TestLaterSYNDoesNotRenumberEarlierFrames(t *testing.T) {
+	s := handshake().add(true, ack, 1001, 5001, 10).add(false, ack, 5001, 1011, 0).
+		add(false, syn|ack, 5001, 1011, 0) // the SYN bit set on an established segment
+	n := newNumbering(s.segs, hostA)
+	require.Equal(t, number{isn: 0, off: 1, ok: true}, n.mapNumber(sideB, 5001, 5))
+	require.Equal(t, number{isn: 1, off: 0, ok: true}, n.mapNumber(sideB, 5001, 6))
+	rs := check(t, s.segs, Options{Vantage: Loopback})
+	require.Equal(t, Deviates, rs[0].Verdict)
+	require.Equal(t, 6, rs[0].Frame)
 }

@@ -245,7 +245,7 @@ type timedEvent struct {
 // capture point, and the captured segments that never reached their
 // receiver.
 func (s *search) events(out *outcome, ends [2]int32) told {
-	paths := [2][]lnode{out.path(0, ends[0]), out.path(1, ends[1])}
+	paths := [2][]lnode{s.settle(0, out.path(0, ends[0])), s.settle(1, out.path(1, ends[1]))}
 	t := told{lost: map[int]bool{}, states: make([][2]string, len(s.obs)+1)}
 	for x := 0; x < 2; x++ {
 		t.end[x] = paths[x][len(paths[x])-1].l.tcb.State.String()
@@ -287,6 +287,41 @@ func (s *search) events(out *outcome, ends [2]int32) told {
 	})
 	t.events = evs
 	return t
+}
+
+// settle moves each hidden step of side x's run as late as it can go
+// past the peer's captured segments, as long as the run still replays:
+// a user's call or a timer is told just before it was needed, not as
+// early as it could have been. The search finds the shortest run of
+// least cost, and among equals one that takes steps early; the steps of
+// the two sides commute, so moving one past the peer's segment changes
+// nothing else.
+func (s *search) settle(x int, p []lnode) []lnode {
+	for i := len(p) - 2; i >= 1; i-- {
+		for j := i; j+1 < len(p) && !seeded(p[j].st) && p[j+1].st.kind == stepWait; j++ {
+			q := append([]lnode(nil), p...)
+			q[j], q[j+1] = q[j+1], q[j]
+			if !s.rebuild(x, q, j) {
+				break
+			}
+			p = q
+		}
+	}
+	return p
+}
+
+// rebuild replays p from node from on, setting each node's level and
+// local state anew, and reports whether every step still applies.
+func (s *search) rebuild(x int, p []lnode, from int) bool {
+	for i := from; i < len(p); i++ {
+		prev := &p[i-1]
+		n, st, ok := s.apply(prev.l, x, prev.idx, p[i].st)
+		if !ok {
+			return false
+		}
+		p[i].l, p[i].st, p[i].idx = n, st, prev.idx+stepShift(st)
+	}
+	return true
 }
 
 // told is what the results tell of one run: its hidden events, the
@@ -371,9 +406,12 @@ func (s *search) delivered(at int, p []lnode, y int) bool {
 			continue
 		}
 		for _, id := range ids {
-			n, _, ok := s.apply(p[i].l, y, p[i].idx, step{kind: stepDeliver, seg: id})
-			if ok && (n == p[i].l || s.replays(n, y, p[i+1:])) {
-				return true
+			// Every choice of what the delivery's answer does: a bare ACK
+			// in answer may be held back.
+			for _, n := range s.expand(&p[i].l, y, p[i].idx, step{kind: stepDeliver, seg: id}, nil) {
+				if n.l == p[i].l || s.replays(n.l, y, p[i+1:]) {
+					return true
+				}
 			}
 		}
 	}

@@ -68,7 +68,7 @@ func newNumbering(segs []capture.Segment, client netip.AddrPort) *numbering {
 	for i := range segs {
 		s := &segs[i]
 		side := sideOf(s, client)
-		k := n.closestISN(side, s.Seq)
+		k := n.closestISN(side, s.Seq, s.Frame)
 		if k < 0 {
 			continue
 		}
@@ -102,10 +102,16 @@ func (n *numbering) isnIndex(side int, isn uint32) int {
 }
 
 // closestISN returns the index of the side's ISN that lies closest below
-// v in sequence space (modulo 2^32, within half the space), or -1.
-func (n *numbering) closestISN(side int, v uint32) int {
+// v in sequence space (modulo 2^32, within half the space), among those
+// whose SYN the capture showed by frame (a number cannot count from an ISN
+// no one has seen yet: a SYN lost before the capture point reached no
+// one), or -1.
+func (n *numbering) closestISN(side int, v uint32, frame int) int {
 	best, bestDist := -1, uint32(1<<31)
 	for k, info := range n.isns[side] {
+		if info.frame > frame {
+			continue
+		}
 		if d := v - info.isn; d < bestDist {
 			best, bestDist = k, d
 		}
@@ -113,15 +119,15 @@ func (n *numbering) closestISN(side int, v uint32) int {
 	return best
 }
 
-// mapNumber maps v, a number in side's sequence space, onto the
-// abstraction. The collapse: the SYN is offset 0; all the text, however
+// mapNumber maps v, a number in side's sequence space carried by the
+// segment of frame, onto the abstraction. The collapse: the SYN is offset 0; all the text, however
 // many octets and segments, is the one abstract octet at offset 1, which
 // is acknowledged (offset 2) only once every octet is; the FIN follows at
 // the next offset. So a number inside the text (an ACK of part of it, or
 // SND.NXT while the text is still being sent) maps to 1: the abstract
 // octet is not yet wholly sent or acknowledged.
-func (n *numbering) mapNumber(side int, v uint32) number {
-	k := n.closestISN(side, v)
+func (n *numbering) mapNumber(side int, v uint32, frame int) number {
+	k := n.closestISN(side, v, frame)
 	if k < 0 {
 		return number{}
 	}

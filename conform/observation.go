@@ -91,14 +91,14 @@ func (n *numbering) parts(s *capture.Segment, side int) observation {
 	flags := captureFlags(s.Flags)
 	p := part{flags: flags}
 	if flags.Has(spec.ACK) {
-		p.ack = n.mapNumber(1-side, s.Ack)
+		p.ack = n.mapNumber(1-side, s.Ack, s.Frame)
 	}
 	if flags == spec.RST|spec.ACK && s.Seq == 0 && s.Len == 0 {
 		p.resetReply = true
 		o.parts[0], o.nparts = p, 1
 		return o
 	}
-	p.seq = n.mapNumber(side, s.Seq)
+	p.seq = n.mapNumber(side, s.Seq, s.Frame)
 	if s.Len == 0 || flags.Has(spec.SYN) {
 		// A SYN with text (TCP Fast Open) is outside the table: its text
 		// is not marked, so the SYN matches no row's segment and the
@@ -110,7 +110,7 @@ func (n *numbering) parts(s *capture.Segment, side int) observation {
 		o.ackLike = flags == spec.ACK
 		return o
 	}
-	end := n.mapNumber(side, s.Seq+uint32(s.Len))
+	end := n.mapNumber(side, s.Seq+uint32(s.Len), s.Frame)
 	completes := end.ok && p.seq.ok && end.isn == p.seq.isn && end.off == p.seq.off+1
 	if !completes {
 		// Text short of the end of the sender's text: the abstract octet

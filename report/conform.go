@@ -310,7 +310,11 @@ func writeConformJUnit(w io.Writer, c *Conformance) error {
 				var b strings.Builder
 				fmt.Fprintf(&b, "%s could be in %s, where the table lets it send:\n", r.Sender, strings.Join(r.States, " or "))
 				for _, a := range r.Allowed {
-					fmt.Fprintf(&b, "  %s  %s %s\n", a.Segment, a.Row, a.Cite)
+					fmt.Fprintf(&b, "  %s  %s", a.Segment, a.Row)
+					if a.Cite != "" {
+						fmt.Fprintf(&b, " (%s)", a.Cite)
+					}
+					b.WriteString("\n")
 				}
 				tc.Failure = &junitProblem{Message: r.Message, Type: "deviates", Text: b.String()}
 				s.Failures++

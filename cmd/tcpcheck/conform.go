@@ -88,7 +88,12 @@ allowed, row by row.
   tcpcheck conform --variant any --format json testdata/captures/corpus/abort.path.pcap > conform.json
   tcpcheck conform --variant linux --format junit -o conform.xml testdata/captures/corpus/lost-syn.path.pcap
   tcpcheck conform --vantage client --chart charts --html conform.html testdata/captures/corpus/abort.client.pcap`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrf("conform takes one or more CAPTURE files, found none: expected packet captures (pcap or pcapng), or - for standard input")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error { return runConform(cmd.Context(), e, f, args) },
 	}
 	fl := cmd.Flags()
@@ -124,19 +129,19 @@ func runConform(ctx context.Context, e *env, f conformFlags, args []string) erro
 	}
 	if f.variant != conform.AnyVariant {
 		if _, err := spec.ForVariant(f.variant); err != nil {
-			return usageErrf("--variant: %v", err)
+			return usageErrf("--variant is %q: expected one of %s, or %s", f.variant, strings.Join(spec.VariantNames(), ", "), conform.AnyVariant)
 		}
+	}
+	if f.msl <= 0 {
+		return usageErrf("--msl is %s: expected a positive duration, such as 2m", f.msl)
 	}
 	for _, d := range []struct {
 		flag string
 		v    time.Duration
-	}{{"--msl", f.msl}, {"--fin-timeout", f.finTimeout}, {"--min-rto", f.minRTO}} {
+	}{{"--fin-timeout", f.finTimeout}, {"--min-rto", f.minRTO}} {
 		if d.v < 0 {
-			return usageErrf("%s is %s: expected a duration of 0 or more, such as 200ms", d.flag, d.v)
+			return usageErrf("%s is %s: expected 0 (not checked) or a positive duration, such as 200ms", d.flag, d.v)
 		}
-	}
-	if f.msl == 0 {
-		return usageErrf("--msl is 0: expected a positive duration, such as 2m")
 	}
 	if f.maxStates <= 0 {
 		return usageErrf("--max-states is %d: expected a positive number", f.maxStates)
