@@ -28,19 +28,7 @@ func Conformance(r *conform.Result) *dot.Graph {
 	lanes := []string{"a", "n", "b"}
 	var rows [][]dot.Node
 	addRow := func() []dot.Node {
-		name := fmt.Sprintf("r%04d", len(rows))
-		sub := g.Subgraph(name)
-		sub.Delete("label")
-		sub.Attr("rank", "same")
-		var ns []dot.Node
-		for _, l := range lanes {
-			n := sub.Node(name + "_" + l)
-			n.Attrs("shape", "box", "style", "invis", "label", dot.Literal(`""`), "height", "0.02", "width", conformLaneWidth(l), "fixedsize", "true")
-			ns = append(ns, n)
-		}
-		for i := 1; i < len(ns); i++ {
-			sub.Edge(ns[i-1], ns[i]).Attr("style", "invis")
-		}
+		ns := laneRow(g, fmt.Sprintf("r%04d", len(rows)), lanes, conformLaneWidth)
 		if len(rows) > 0 {
 			for i := range ns {
 				g.Edge(rows[len(rows)-1][i], ns[i]).Attr("style", "invis")

@@ -47,18 +47,7 @@ func Sequence(v *checker.TraceView) *dot.Graph {
 	var netText [][]string
 
 	addRow := func(name string) []dot.Node {
-		sub := g.Subgraph(name)
-		sub.Delete("label")
-		sub.Attr("rank", "same")
-		var ns []dot.Node
-		for _, l := range lanes {
-			n := sub.Node(name + "_" + l)
-			n.Attrs("shape", "box", "style", "invis", "label", dot.Literal(`""`), "height", "0.02", "width", laneWidth(l), "fixedsize", "true")
-			ns = append(ns, n)
-		}
-		for i := 1; i < len(ns); i++ {
-			sub.Edge(ns[i-1], ns[i]).Attr("style", "invis")
-		}
+		ns := laneRow(g, name, lanes, laneWidth)
 		grid = append(grid, ns)
 		netText = append(netText, nil)
 		return ns
@@ -282,6 +271,25 @@ func Sequence(v *checker.TraceView) *dot.Graph {
 		}
 	}
 	return g
+}
+
+// laneRow adds a row of a chart: one invisible node per lane, named
+// name_LANE, of the lane's width, ranked together and chained left to
+// right so that the lanes keep their order.
+func laneRow(g *dot.Graph, name string, lanes []string, width func(string) string) []dot.Node {
+	sub := g.Subgraph(name)
+	sub.Delete("label")
+	sub.Attr("rank", "same")
+	var ns []dot.Node
+	for _, l := range lanes {
+		n := sub.Node(name + "_" + l)
+		n.Attrs("shape", "box", "style", "invis", "label", dot.Literal(`""`), "height", "0.02", "width", width(l), "fixedsize", "true")
+		ns = append(ns, n)
+	}
+	for i := 1; i < len(ns); i++ {
+		sub.Edge(ns[i-1], ns[i]).Attr("style", "invis")
+	}
+	return ns
 }
 
 // laneWidth is the width of a lane's column, in inches: the network lane

@@ -2,7 +2,6 @@ package report
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
@@ -79,9 +78,9 @@ func (c *Conformance) ExitCode() int {
 	return code
 }
 
-// counts returns how many connections conform, deviate and are
+// Counts returns how many connections conform, deviate and are
 // incomplete.
-func (c *Conformance) counts() (ok, dev, inc int) {
+func (c *Conformance) Counts() (ok, dev, inc int) {
 	for _, f := range c.Files {
 		for _, cc := range f.Connections {
 			switch cc.Result.Verdict {
@@ -173,7 +172,7 @@ func writeConformText(w io.Writer, c *Conformance, o *Options) error {
 			}
 		}
 	}
-	ok, dev, inc := c.counts()
+	ok, dev, inc := c.Counts()
 	fmt.Fprintf(w, "\n%s: %d conform, %d deviate, %d incomplete.\n", plural(ok+dev+inc, "connection", "connections"), ok, dev, inc)
 	return nil
 }
@@ -260,7 +259,7 @@ type jsonConformAllowed struct {
 }
 
 func writeConformJSON(w io.Writer, c *Conformance) error {
-	ok, dev, inc := c.counts()
+	ok, dev, inc := c.Counts()
 	out := jsonConformance{Schema: ConformSchema, Tool: jsonTool{Name: "tcpcheck", Version: c.Tool}, Variant: c.Variant, Vantage: c.Vantage.String(),
 		Summary: jsonConformSummary{Connections: ok + dev + inc, Conform: ok, Deviate: dev, Incomplete: inc, ExitCode: c.ExitCode()}, Files: []jsonConformFile{}}
 	for _, f := range c.Files {
@@ -330,15 +329,7 @@ func writeConformJUnit(w io.Writer, c *Conformance) error {
 		out.Skipped += s.Skipped
 		out.Suites = append(out.Suites, s)
 	}
-	data, err := xml.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return err
-	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	_, err = w.Write(append(data, '\n'))
-	return err
+	return writeJUnitXML(w, out)
 }
 
 // NewConformFile returns the file entry for a capture.

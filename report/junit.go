@@ -103,6 +103,11 @@ func writeJUnit(w io.Writer, rep *Report, _ *Options) error {
 	if len(rep.Stats) > 0 {
 		out.Time = fmt.Sprintf("%.3f", total)
 	}
+	return writeJUnitXML(w, out)
+}
+
+// writeJUnitXML writes test suites as an indented XML document.
+func writeJUnitXML(w io.Writer, out junitSuites) error {
 	data, err := xml.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -182,7 +181,7 @@ func runConform(ctx context.Context, e *env, f conformFlags, args []string) erro
 		out.Files = append(out.Files, file)
 	}
 	if f.chart != "" {
-		if err := writeConformCharts(ctx, f, out); err != nil {
+		if err := writeConformCharts(ctx, e, f, out); err != nil {
 			return err
 		}
 	}
@@ -212,7 +211,7 @@ func runConform(ctx context.Context, e *env, f conformFlags, args []string) erro
 
 // writeConformCharts draws every connection's chart into f.chart, all or
 // nothing: the files are staged and committed together.
-func writeConformCharts(ctx context.Context, f conformFlags, c *report.Conformance) error {
+func writeConformCharts(ctx context.Context, e *env, f conformFlags, c *report.Conformance) error {
 	var st staged
 	defer st.discard()
 	if err := st.mkdir("--chart", f.chart); err != nil {
@@ -224,17 +223,9 @@ func writeConformCharts(ctx context.Context, f conformFlags, c *report.Conforman
 			base = "stdin"
 		}
 		for i := range file.Connections {
-			data := []byte(report.EscapeText(string(graphs.DOT(graphs.Conformance(&file.Connections[i].Result)))))
-			if f.chartFmt != "dot" {
-				img, err := graphs.Render(ctx, data, f.chartFmt)
-				var warn *graphs.WarningError
-				switch {
-				case errors.Is(err, graphs.ErrNoGraphviz):
-					return usageErrf("--chart: cannot render %s: %v", f.chartFmt, err)
-				case err != nil && !errors.As(err, &warn):
-					return internalErr(err)
-				}
-				data = img
+			data, err := drawGraph(ctx, e, graphs.Conformance(&file.Connections[i].Result), f.chartFmt)
+			if err != nil {
+				return err
 			}
 			name := filepath.Join(f.chart, fmt.Sprintf("%s.%d.%s", base, i+1, f.chartFmt))
 			if err := st.add("--chart", name, data); err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -148,28 +149,38 @@ func formatByExtension(path string) string {
 	return ""
 }
 
+// drawGraph returns a graph as DOT, or rendered by Graphviz in format
+// (svg or png); a warning of dot's goes to standard error.
+func drawGraph(ctx context.Context, e *env, g *dot.Graph, format string) ([]byte, error) {
+	// A drawn trace may come from a file, and DOT is text that may go to
+	// a terminal (and into dot, which has no use for control characters).
+	data := []byte(report.EscapeText(string(graphs.DOT(g))))
+	if format == "dot" {
+		return data, nil
+	}
+	img, err := graphs.Render(ctx, data, format)
+	var warn *graphs.WarningError
+	switch {
+	case errors.Is(err, graphs.ErrNoGraphviz):
+		return nil, usageErrf("cannot render %s: %v", format, err)
+	case errors.As(err, &warn):
+		fmt.Fprintf(e.stderr, "tcpcheck: %s\n", report.EscapeText(err.Error()))
+	case err != nil:
+		return nil, internalErr(err)
+	}
+	return img, nil
+}
+
 // writeGraph writes a graph as DOT, or renders it with Graphviz, into the
 // file out ("" or "-" for standard output), which the flag named flag
 // gave.
 func writeGraph(cmd *cobra.Command, e *env, g *dot.Graph, format, flag, out string) error {
-	// A drawn trace may come from a file, and DOT is text that may go to
-	// a terminal (and into dot, which has no use for control characters).
-	data := []byte(report.EscapeText(string(graphs.DOT(g))))
-	if format != "dot" {
-		if (out == "" || out == "-") && format == "png" && e.stdoutTTY {
-			return usageErrf("refusing to write a PNG image to a terminal; use -o FILE or redirect standard output")
-		}
-		img, err := graphs.Render(cmd.Context(), data, format)
-		var warn *graphs.WarningError
-		switch {
-		case errors.Is(err, graphs.ErrNoGraphviz):
-			return usageErrf("cannot render %s: %v", format, err)
-		case errors.As(err, &warn):
-			fmt.Fprintf(e.stderr, "tcpcheck: %s\n", report.EscapeText(err.Error()))
-		case err != nil:
-			return internalErr(err)
-		}
-		data = img
+	if format != "dot" && (out == "" || out == "-") && format == "png" && e.stdoutTTY {
+		return usageErrf("refusing to write a PNG image to a terminal; use -o FILE or redirect standard output")
+	}
+	data, err := drawGraph(cmd.Context(), e, g, format)
+	if err != nil {
+		return err
 	}
 	if out == "" || out == "-" {
 		_, err := e.stdout.Write(data)

@@ -12,6 +12,21 @@ import (
 	"github.com/chromedp/chromedp/kb"
 )
 
+// chromium starts the headless Chromium at bin and returns a context of
+// one of its tabs, with a minute to finish in; the test's cleanup stops
+// it.
+func chromium(t *testing.T, bin string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU,
+		chromedp.WindowSize(1300, 1120))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	ctx, cancelTime := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
+	return ctx
+}
+
 // TestBrowser opens the page of the default set in a real headless
 // Chromium, steps through the TIME-WAIT assassination with the arrow
 // keys, and checks what the page shows at every step: the step number,
@@ -34,15 +49,7 @@ func TestBrowser(t *testing.T) {
 	path, p, k := writeBrowserPage(t)
 	tr := p.Traces[k]
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU,
-		chromedp.WindowSize(1300, 1120))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	ctx := chromium(t, bin)
 
 	sec := fmt.Sprintf("#trace-%d", k)
 	if err := chromedp.Do(ctx,

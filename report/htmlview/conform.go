@@ -34,20 +34,11 @@ type conformConn struct {
 // The same result always gives the same bytes.
 func WriteConformance(w io.Writer, c *report.Conformance) error {
 	var conns []conformConn
-	ok, dev, inc := 0, 0, 0
 	for _, f := range c.Files {
 		for i := range f.Connections {
 			cc := &f.Connections[i]
 			r := &cc.Result
 			class := map[conform.Verdict]string{conform.Conforms: "pass", conform.Deviates: "fail", conform.Incomplete: "inconclusive"}[r.Verdict]
-			switch r.Verdict {
-			case conform.Conforms:
-				ok++
-			case conform.Deviates:
-				dev++
-			default:
-				inc++
-			}
 			segs := r.Conn.Segments
 			id := fmt.Sprintf("c%d", len(conns)+1)
 			conns = append(conns, conformConn{
@@ -57,6 +48,7 @@ func WriteConformance(w io.Writer, c *report.Conformance) error {
 			})
 		}
 	}
+	ok, dev, inc := c.Counts()
 	summary := fmt.Sprintf("%d connections: %d conform, %d deviate, %d incomplete", ok+dev+inc, ok, dev, inc)
 	var b bytes.Buffer
 	err := conformTmpl.Execute(&b, struct {

@@ -2,12 +2,10 @@ package htmlview
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
@@ -80,14 +78,7 @@ func TestBrowserConform(t *testing.T) {
 	require.NoError(t, WriteConformance(&b, c))
 	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU, chromedp.WindowSize(1300, 1120))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	ctx := chromium(t, bin)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("file://"+path), chromedp.WaitVisible("#c2 svg")))
 	// Each chart has as many arrows as its connection has frames, each
 	// of non-zero width and inside its chart.
