@@ -175,8 +175,9 @@ func Check(segs []capture.Segment, opts Options) ([]Result, error) {
 		chains[t] = append(chains[t], c)
 	}
 	byConn := map[*capture.Connection]Result{}
+	sc := newScratch()
 	for _, t := range order {
-		for _, r := range checkChain(table, chains[t], opts) {
+		for _, r := range checkChain(table, chains[t], opts, sc) {
 			byConn[r.Conn] = r
 		}
 	}
@@ -210,7 +211,7 @@ func timeWait(table *spec.Table, opts Options) time.Duration {
 // checkChain checks the incarnations of one 4-tuple as one run: a new
 // incarnation may begin while the old one lingers (a SYN that TIME-WAIT
 // takes, or tcp_tw_reuse), so they are not independent.
-func checkChain(table *spec.Table, conns []*capture.Connection, opts Options) []Result {
+func checkChain(table *spec.Table, conns []*capture.Connection, opts Options, sc *scratch) []Result {
 	results := make([]Result, len(conns))
 	for i, c := range conns {
 		results[i] = Result{Conn: c, Variant: table.Name(), Vantage: opts.Vantage}
@@ -270,7 +271,7 @@ func checkChain(table *spec.Table, conns []*capture.Connection, opts Options) []
 	if max == 0 {
 		max = DefaultMaxStates
 	}
-	out := s.run(max)
+	out := s.run(max, sc)
 	s.fill(results, conns, out)
 	return results
 }

@@ -6,6 +6,18 @@ import (
 	"github.com/tcpcheck/tcpcheck/spec"
 )
 
+// scratch is the memory one search leaves for the next: the searches of
+// a capture's 4-tuples run one after another, and reusing it spares the
+// allocator most of their work.
+type scratch struct {
+	nodes   [2][]lnode
+	visited map[local]int32
+	cands   []step
+	succ    []successor
+}
+
+func newScratch() *scratch { return &scratch{visited: make(map[local]int32, 1024)} }
+
 // lnode is a local state an endpoint reached, after idx captured
 // segments, with the step that reached it from its parent.
 type lnode struct {
@@ -56,15 +68,18 @@ func done(t spec.TCB) bool {
 // Within a level the search is breadth first with a fixed order of
 // candidates, so the runs it reports are shortest and the same every
 // time.
-func (s *search) run(max int) outcome {
+func (s *search) run(max int, sc *scratch) outcome {
 	var out outcome
+	out.nodes = [2][]lnode{sc.nodes[0][:0], sc.nodes[1][:0]}
+	defer func() { sc.nodes = out.nodes }()
 	total := 0
-	var cands []step
-	var succ []successor
+	cands, succ := sc.cands, sc.succ
+	defer func() { sc.cands, sc.succ = cands, succ }()
 	// closure adds to side x's level every local state reachable from
 	// seeds by hidden steps, and returns the level.
 	closure := func(x int, idx int32, seeds []lnode) ([]int32, bool) {
-		visited := make(map[local]int32, 2*len(seeds)+8)
+		visited := sc.visited
+		clear(visited)
 		var level []int32
 		// A 0-1 breadth-first search: a step of no cost goes to the front
 		// of the queue, a costly one to the back, and a node reached more
