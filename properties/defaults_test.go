@@ -19,6 +19,7 @@ import (
 // in the default set is a visible change to this test too.
 var defaultVerdicts = map[string]checker.Verdict{
 	"both-established-same-connection":       checker.Holds,
+	"no-connection-from-old-syn":             checker.Holds,
 	"simultaneous-open-one-connection":       checker.Holds,
 	"simultaneous-open-completes":            checker.Holds,
 	"only-first-closer-time-wait":            checker.Holds,
