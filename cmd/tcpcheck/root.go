@@ -140,7 +140,7 @@ step by step, with the RFC section behind every transition.
 		return usageErrf("--color is %q: expected auto, always or never", e.color)
 	}
 	root.AddCommand(newVerifyCmd(e), newGraphCmd(e), newSpecCmd(e), newExplainCmd(e), newVersionCmd(e))
-	root.AddCommand(newModelsCmd(e), newInitCmd(e), newConformCmd(e))
+	root.AddCommand(newModelsCmd(e), newInitCmd(e), newConformCmd(e), newWhyCmd(e))
 	return root
 }
 

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestWhyListsAndAnswers(t *testing.T) {
+	out, errOut, code := runCmd(t, "", "why", "--lang", "en")
+	if code != ExitOK || errOut != "" || !strings.Contains(out, "three-way-handshake  Why does opening a connection take three segments, not two?") {
+		t.Fatalf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	out, errOut, code = runCmd(t, "", "why", "three-way-handshake", "--lang", "zh")
+	if code != ExitOK || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{"问题：为什么建立连接需要三次握手，而不是两次？", "去掉这条规则（两次握手", "问题出在：", "row LISTEN/rcv-syn"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the answer lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestWhyBadInput(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"why", "time-wiat"}, `no question "time-wiat" (the questions: three-way-handshake, time-wait, who-waits, rst); did you mean time-wait?`},
+		{[]string{"why", "rst", "--lang", "fr"}, `--lang: unknown language "fr" (expected en or zh)`},
+		{[]string{"why", "rst", "time-wait"}, "why takes one QUESTION, found 2: expected one of three-way-handshake, time-wait, who-waits, rst"},
+	} {
+		out, errOut, code := runCmd(t, "", c.args...)
+		if want := "tcpcheck: " + c.want + "\n"; code != ExitUsage || out != "" || !strings.HasPrefix(errOut, want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", c.args, code, out, errOut, want)
+		}
+	}
+}

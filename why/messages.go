@@ -1,0 +1,116 @@
+package why
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// The languages answers are written in.
+var (
+	English = language.English
+	Chinese = language.SimplifiedChinese
+)
+
+// translations holds every message of the answers, in English (the key)
+// and Simplified Chinese, with the terms Chinese courses use: 三次握手,
+// 四次挥手, TIME_WAIT, 2MSL, 半关闭, 半连接. State names, flags and RFC
+// citations are not translated.
+var translations = []struct{ en, zh string }{
+	// The questions (questions.go).
+	{"Why does opening a connection take three segments, not two?", "为什么建立连接需要三次握手，而不是两次？"},
+	{"A server that receives a SYN answers with a SYN,ACK and waits in SYN-RECEIVED for the client's ACK of it; " +
+		"only then is it ESTABLISHED. A SYN alone cannot tell a new connection attempt from an old duplicate still in the network, " +
+		"so the third segment confirms that the client is still trying with that very SYN; an old one draws a RST, " +
+		"and the server goes back to LISTEN.",
+		"服务器收到 SYN 后回复 SYN,ACK，并在 SYN-RECEIVED 状态等待客户端对它的 ACK，收到后才进入 ESTABLISHED。" +
+			"单凭一个 SYN 无法区分新的连接请求和仍滞留在网络中的旧的重复 SYN，所以第三次握手用来确认客户端仍在用这个 SYN 建立连接；" +
+			"旧的 SYN 会引来 RST，服务器随即回到 LISTEN。"},
+	{"a two-way handshake: the server is ESTABLISHED as soon as a SYN arrives", "两次握手：服务器一收到 SYN 就进入 ESTABLISHED"},
+	{"The client gave up on its connection, but its old SYN, still in the network, opened one at the server: " +
+		"the server holds a connection no client has (half-open).",
+		"客户端已经放弃了这次连接，但它仍滞留在网络中的旧 SYN 在服务器上建立了连接：服务器持有一个没有任何客户端的连接（半连接）。"},
+
+	{"Why does the side that closes first wait in TIME_WAIT?", "为什么先关闭的一方要进入 TIME_WAIT 状态？"},
+	{"The side that closes first acknowledges the peer's FIN and then lingers in TIME-WAIT for 2MSL " +
+		"instead of deleting the connection at once. If that last ACK is lost, the peer retransmits its FIN, " +
+		"and TIME-WAIT is still there to acknowledge it again, so the peer closes normally.",
+		"先关闭的一方确认对方的 FIN 之后，并不立即删除连接，而是在 TIME-WAIT 状态停留 2MSL。" +
+			"如果这最后一个 ACK 丢失，对方会重传 FIN，而 TIME-WAIT 仍在，可以再次确认，于是对方能够正常关闭。"},
+	{"no TIME-WAIT: the side that closes first goes straight to CLOSED", "没有 TIME-WAIT：先关闭的一方直接进入 CLOSED"},
+	{"The last ACK was lost; the retransmitted FIN met an endpoint that was already CLOSED, which answered with a RST, " +
+		"and the peer's connection ended in a reset instead of a normal close.",
+		"最后一个 ACK 丢失了；重传的 FIN 遇到一个已经 CLOSED 的端点，被回以 RST，对方的连接以“连接被重置”而不是正常关闭告终。"},
+
+	{"Which side waits in TIME_WAIT?", "哪一方会进入 TIME_WAIT？"},
+	{"Only the side that closes first (it sends its FIN before the peer's arrives) passes through TIME-WAIT; " +
+		"the side that receives a FIN first goes CLOSE-WAIT, LAST-ACK, CLOSED. When both close at once, both wait.",
+		"只有先关闭的一方（在对方的 FIN 到达之前发出自己的 FIN）会经过 TIME-WAIT；" +
+			"先收到 FIN 的一方依次经过 CLOSE-WAIT、LAST-ACK、CLOSED。双方同时关闭时，两方都要等待。"},
+	{"RFC 793 as first published, where CLOSE in CLOSE-WAIT enters CLOSING", "最初发布的 RFC 793：在 CLOSE-WAIT 中调用 CLOSE 会进入 CLOSING"},
+	{"The side that closed second went through CLOSING into TIME-WAIT: under RFC 793's first text the passive closer waits too.",
+		"后关闭的一方经过 CLOSING 进入了 TIME-WAIT：按照 RFC 793 的原文，被动关闭方也要等待。"},
+
+	{"Why is a RST never answered with a RST?", "为什么 RST 永远不会被回以 RST？"},
+	{"Every state discards a RST it does not accept, CLOSED and LISTEN included: " +
+		"two endpoints that answered each other's resets would exchange RSTs forever.",
+		"每个状态都会丢弃它不接受的 RST，CLOSED 和 LISTEN 也不例外：如果两个端点互相回应对方的 RST，它们会无休止地交换 RST。"},
+	{"a CLOSED endpoint answers a RST with a RST,ACK", "CLOSED 状态的端点对 RST 回以 RST,ACK"},
+	{"A RST reached a CLOSED endpoint, which answered it with a RST.", "一个 RST 到达了 CLOSED 状态的端点，而该端点回复了一个 RST。"},
+
+	// The frame of every answer (text.go).
+	{"Question: %s", "问题：%s"},
+	{"The rule (%s):", "规则（%s）："},
+	{"Verdict: property %s holds on rfc9293, checked now on model %s (%d states explored).",
+		"结论：性质 %s 在 rfc9293 上成立，刚刚在模型 %s 上检查过（搜索了 %d 个状态）。"},
+	{"Without the rule (%s), it fails. The shortest run that goes wrong, %d steps:",
+		"去掉这条规则（%s）后，性质不再成立。出错的最短运行，共 %d 步："},
+	{"What went wrong: %s", "问题出在：%s"},
+	{"The steps are told in English, in RFC 9293's notation.", "以下逐步说明使用英文和 RFC 9293 的记法。"},
+	{"Each answer is checked when it is asked. The questions:", "每个解答都在提问时现场检查。问题列表："},
+	{"Run tcpcheck why QUESTION for the answer.", "运行 tcpcheck why 问题名 查看解答。"},
+}
+
+// messages is the catalogue of translations.
+var messages = func() catalog.Catalog {
+	b := catalog.NewBuilder(catalog.Fallback(English))
+	for _, t := range translations {
+		// SetString fails only for a malformed tag, and these are fixed.
+		_ = b.SetString(English, t.en, t.en)
+		_ = b.SetString(Chinese, t.en, t.zh)
+	}
+	return b
+}()
+
+// Lang returns the language lang names: "zh" (or any tag of Chinese)
+// for Simplified Chinese, "en" for English, and "" to follow the LC_ALL
+// and LANG environment variables (Chinese when they start with zh).
+func Lang(lang string) (language.Tag, error) {
+	if lang == "" {
+		for _, v := range []string{"LC_ALL", "LANG"} {
+			if env := os.Getenv(v); env != "" {
+				lang = env
+				break
+			}
+		}
+		if !strings.HasPrefix(strings.ToLower(lang), "zh") {
+			lang = "en"
+		}
+	}
+	switch l := strings.ToLower(lang); {
+	case strings.HasPrefix(l, "en"):
+		return English, nil
+	case strings.HasPrefix(l, "zh"):
+		return Chinese, nil
+	}
+	return language.Und, fmt.Errorf("unknown language %q (expected en or zh)", lang)
+}
+
+// printer returns the printer of a language the catalogue has.
+func printer(lang language.Tag) *message.Printer {
+	return message.NewPrinter(lang, message.Catalog(messages))
+}

@@ -1,0 +1,52 @@
+package why
+
+// questions are the questions answered so far, each with the default
+// property and mutant behind it. Their texts are the English message
+// keys; messages.go has them in Chinese.
+var questions = []Question{
+	{
+		Key:      "three-way-handshake",
+		Property: "no-connection-from-old-syn",
+		Title:    "Why does opening a connection take three segments, not two?",
+		Rule: "A server that receives a SYN answers with a SYN,ACK and waits in SYN-RECEIVED for the client's ACK of it; " +
+			"only then is it ESTABLISHED. A SYN alone cannot tell a new connection attempt from an old duplicate still in the network, " +
+			"so the third segment confirms that the client is still trying with that very SYN; an old one draws a RST, " +
+			"and the server goes back to LISTEN.",
+		Cite:   "RFC 9293 3.5 (Figure 8), 3.10.7.2",
+		Mutant: "a two-way handshake: the server is ESTABLISHED as soon as a SYN arrives",
+		Wrong: "The client gave up on its connection, but its old SYN, still in the network, opened one at the server: " +
+			"the server holds a connection no client has (half-open).",
+	},
+	{
+		Key:      "time-wait",
+		Property: "time-wait-necessary-lost-ack",
+		Title:    "Why does the side that closes first wait in TIME_WAIT?",
+		Rule: "The side that closes first acknowledges the peer's FIN and then lingers in TIME-WAIT for 2MSL " +
+			"instead of deleting the connection at once. If that last ACK is lost, the peer retransmits its FIN, " +
+			"and TIME-WAIT is still there to acknowledge it again, so the peer closes normally.",
+		Cite:   "RFC 9293 3.3.2 (TIME-WAIT), 3.6, 3.10.7.4",
+		Mutant: "no TIME-WAIT: the side that closes first goes straight to CLOSED",
+		Wrong: "The last ACK was lost; the retransmitted FIN met an endpoint that was already CLOSED, which answered with a RST, " +
+			"and the peer's connection ended in a reset instead of a normal close.",
+	},
+	{
+		Key:      "who-waits",
+		Property: "only-first-closer-time-wait",
+		Title:    "Which side waits in TIME_WAIT?",
+		Rule: "Only the side that closes first (it sends its FIN before the peer's arrives) passes through TIME-WAIT; " +
+			"the side that receives a FIN first goes CLOSE-WAIT, LAST-ACK, CLOSED. When both close at once, both wait.",
+		Cite:   "RFC 9293 3.6 (Figures 12 and 13), RFC 1122 4.2.2.20 (a)",
+		Mutant: "RFC 793 as first published, where CLOSE in CLOSE-WAIT enters CLOSING",
+		Wrong:  "The side that closed second went through CLOSING into TIME-WAIT: under RFC 793's first text the passive closer waits too.",
+	},
+	{
+		Key:      "rst",
+		Property: "no-rst-answers-rst",
+		Title:    "Why is a RST never answered with a RST?",
+		Rule: "Every state discards a RST it does not accept, CLOSED and LISTEN included: " +
+			"two endpoints that answered each other's resets would exchange RSTs forever.",
+		Cite:   "RFC 9293 3.10.7.1, 3.10.7.2, 3.5.2",
+		Mutant: "a CLOSED endpoint answers a RST with a RST,ACK",
+		Wrong:  "A RST reached a CLOSED endpoint, which answered it with a RST.",
+	},
+}
