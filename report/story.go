@@ -3,14 +3,22 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
 	"github.com/tcpcheck/tcpcheck/checker"
+	"github.com/tcpcheck/tcpcheck/internal/lang"
 )
 
 // The telling of a counterexample: a paragraph per step in plain words
 // (WriteStory), and a chart in the notation of RFC 9293's figures
 // (WriteTextChart). Every command that tells a step tells it this way.
+
+// itoa writes a number plainly: a printer would group its digits.
+func itoa(n int) string { return strconv.Itoa(n) }
 
 func orDefault(s, def string) string {
 	if s == "" {
@@ -20,14 +28,14 @@ func orDefault(s, def string) string {
 }
 
 // inState phrases a state after a verb: "CLOSED", "in LISTEN".
-func inState(s string) string {
+func inState(p *message.Printer, s string) string {
 	if s == "CLOSED" {
 		return "CLOSED"
 	}
-	return "in " + s
+	return p.Sprintf("in %s", s)
 }
 
-func segList(segs []checker.SegmentView) string {
+func segList(p *message.Printer, segs []checker.SegmentView) string {
 	var parts []string
 	for _, s := range segs {
 		parts = append(parts, s.Text)
@@ -38,62 +46,74 @@ func segList(segs []checker.SegmentView) string {
 	case 1:
 		return parts[0]
 	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	return p.Sprintf("%s and %s", strings.Join(parts[:len(parts)-1], ", "), parts[len(parts)-1])
 }
 
-func inFlightSentence(w *checker.WorldView) string {
+func inFlightSentence(p *message.Printer, w *checker.WorldView) string {
 	var parts []string
-	if s := segList(w.InFlight.AToB); s != "" {
+	if s := segList(p, w.InFlight.AToB); s != "" {
 		parts = append(parts, "A→B "+s)
 	}
-	if s := segList(w.InFlight.BToA); s != "" {
+	if s := segList(p, w.InFlight.BToA); s != "" {
 		parts = append(parts, "B→A "+s)
 	}
 	if len(parts) == 0 {
-		return "Nothing is in flight."
+		return p.Sprintf("Nothing is in flight.")
 	}
-	return "In flight: " + strings.Join(parts, "; ") + "."
+	return p.Sprintf("In flight: %s.", strings.Join(parts, "; "))
 }
 
-// WriteStory retells a trace in plain words, a paragraph per step.
-// Text from the trace, which may come from a file, is escaped (see
-// EscapeLine).
-func WriteStory(w io.Writer, v *checker.TraceView) {
+// WriteStory retells a trace in plain words, a paragraph per step, in
+// English. Text from the trace, which may come from a file, is escaped
+// (see EscapeLine).
+func WriteStory(w io.Writer, v *checker.TraceView) { WriteStoryIn(w, v, lang.English) }
+
+// WriteStoryIn retells a trace in the language tag (see package
+// internal/lang). State names, flags, segments, rows and citations stay
+// as RFC 9293 writes them, and so do the rows' notes, which the table
+// gives in English.
+func WriteStoryIn(w io.Writer, v *checker.TraceView, tag language.Tag) {
+	p := lang.Printer(tag)
 	v = escapedTrace(v)
 	switch {
 	case v.Property != "" && v.Verdict != "":
-		fmt.Fprintf(w, "Property %s is %s on model %s (variant %s)", v.Property, v.Verdict, v.Model, v.Variant)
+		p.Fprintf(w, "Property %s is %s on model %s (variant %s)", v.Property, p.Sprintf(v.Verdict), v.Model, v.Variant)
 	case v.Property != "":
-		fmt.Fprintf(w, "A run for property %s on model %s (variant %s)", v.Property, v.Model, v.Variant)
+		p.Fprintf(w, "A run for property %s on model %s (variant %s)", v.Property, v.Model, v.Variant)
 	default:
-		fmt.Fprintf(w, "A run of model %s (variant %s)", v.Model, v.Variant)
+		p.Fprintf(w, "A run of model %s (variant %s)", v.Model, v.Variant)
 	}
 	if v.Message != "" {
 		fmt.Fprintf(w, ": %s", v.Message)
 	}
-	fmt.Fprintln(w, ".")
-	fmt.Fprintf(w, "Segments are numbered as in RFC 9293's figures: A's first sequence number is 100, B's is 300.\n\n")
-	fmt.Fprintf(w, "At the start, A is %s and B is %s. %s\n", inState(v.Initial.A.State), inState(v.Initial.B.State), inFlightSentence(&v.Initial))
+	fmt.Fprintln(w, p.Sprintf("."))
+	fmt.Fprintln(w, p.Sprintf("Segments are numbered as in RFC 9293's figures: A's first sequence number is 100, B's is 300."))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, p.Sprintf("At the start, A is %s and B is %s. %s", inState(p, v.Initial.A.State), inState(p, v.Initial.B.State), inFlightSentence(p, &v.Initial)))
 	for i := range v.Steps {
 		s := &v.Steps[i]
 		if i == v.LoopStart {
-			fmt.Fprintf(w, "\nFrom here on the run repeats forever (steps %d to %d, then back to step %d):\n", i+1, len(v.Steps), i+1)
+			fmt.Fprintln(w)
+			fmt.Fprintln(w, p.Sprintf("From here on the run repeats forever (steps %s to %s, then back to step %s):", itoa(i+1), itoa(len(v.Steps)), itoa(i+1)))
 		}
-		fmt.Fprintf(w, "\nStep %d. %s\n", s.N, stepSentences(s))
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, p.Sprintf("Step %s. %s", itoa(s.N), stepSentences(p, s)))
 	}
 	if v.LoopStart >= 0 && v.LoopStart < len(v.Steps) {
-		fmt.Fprintf(w, "\nThen back to step %d, forever.\n", v.LoopStart+1)
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, p.Sprintf("Then back to step %s, forever.", itoa(v.LoopStart+1)))
 	}
 	final := &v.Initial
 	if n := len(v.Steps); n > 0 {
 		final = &v.Steps[n-1].After
 	}
-	fmt.Fprintf(w, "\nIn the end, A is %s and B is %s. %s\n", inState(final.A.State), inState(final.B.State), inFlightSentence(final))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, p.Sprintf("In the end, A is %s and B is %s. %s", inState(p, final.A.State), inState(p, final.B.State), inFlightSentence(p, final)))
 }
 
 // stepSentences retells one step: what happened, what the actor did and
 // why, what its user was told, and what is in flight afterwards.
-func stepSentences(s *checker.StepView) string {
+func stepSentences(p *message.Printer, s *checker.StepView) string {
 	var b strings.Builder
 	actor, peer := s.Actor, "B"
 	if actor == "B" {
@@ -107,71 +127,77 @@ func stepSentences(s *checker.StepView) string {
 	}
 	switch s.Action {
 	case "call":
-		fmt.Fprintf(&b, "%s's user calls %s.", actor, s.Call)
+		b.WriteString(p.Sprintf("%s's user calls %s.", actor, s.Call))
 	case "reopen":
-		fmt.Fprintf(&b, "%s's user opens a new connection (%s).", actor, s.Call)
+		b.WriteString(p.Sprintf("%s's user opens a new connection (%s).", actor, s.Call))
 	case "timeout":
-		fmt.Fprintf(&b, "%s's %s fires.", actor, strings.TrimSuffix(s.Call, " timeout")+" timer")
+		b.WriteString(p.Sprintf("%s's %s fires.", actor, p.Sprintf(strings.TrimSuffix(s.Call, " timeout")+" timer")))
 	case "deliver":
-		fmt.Fprintf(&b, "%s receives %s's %s.", actor, peer, seg)
+		b.WriteString(p.Sprintf("%s receives %s's %s.", actor, peer, seg))
 		if s.Classified != "" {
-			fmt.Fprintf(&b, " The table reads it as %s.", s.Classified)
+			b.WriteString(p.Sprintf(" The table reads it as %s.", s.Classified))
 		}
 	case "lose":
-		fmt.Fprintf(&b, "The network loses %s's %s on its way to %s. %s stays %s, %s %s. %s",
-			actor, seg, peer, actor, inState(after), peer, inState(s.After.Endpoint(peer).State), inFlightSentence(&s.After))
+		b.WriteString(p.Sprintf("The network loses %s's %s on its way to %s. %s stays %s, %s %s. %s",
+			actor, seg, peer, actor, inState(p, after), peer, inState(p, s.After.Endpoint(peer).State), inFlightSentence(p, &s.After)))
 		return b.String()
 	case "duplicate":
-		fmt.Fprintf(&b, "The network duplicates %s's %s: a second copy is now on its way to %s. %s",
-			actor, seg, peer, inFlightSentence(&s.After))
+		b.WriteString(p.Sprintf("The network duplicates %s's %s: a second copy is now on its way to %s. %s",
+			actor, seg, peer, inFlightSentence(p, &s.After)))
 		return b.String()
 	case "crash":
-		fmt.Fprintf(&b, "%s's host crashes. Its TCB is lost and %s is CLOSED, without a word to %s (RFC 9293 3.5.1: a half-open connection). %s",
-			actor, actor, peer, inFlightSentence(&s.After))
+		b.WriteString(p.Sprintf("%s's host crashes. Its TCB is lost and %s is CLOSED, without a word to %s (RFC 9293 3.5.1: a half-open connection). %s",
+			actor, actor, peer, inFlightSentence(p, &s.After)))
 		return b.String()
 	default:
 		fmt.Fprintf(&b, "%s: %s.", actor, s.Event)
 	}
 	b.WriteString("\n  ")
-	fmt.Fprintf(&b, "%s was %s", actor, inState(before))
 	var acts []string
 	if sent := append(append([]checker.SegmentView(nil), s.Sent...), s.Dropped...); len(sent) > 0 {
-		acts = append(acts, "sends "+segList(sent))
+		acts = append(acts, p.Sprintf("sends %s", segList(p, sent)))
 	}
 	if before != after {
-		acts = append(acts, "enters "+after)
+		acts = append(acts, p.Sprintf("enters %s", after))
 	} else {
-		acts = append(acts, "stays "+inState(after))
+		acts = append(acts, p.Sprintf("stays %s", inState(p, after)))
 	}
-	fmt.Fprintf(&b, "; it %s.", strings.Join(acts, " and "))
+	if len(acts) == 2 {
+		b.WriteString(p.Sprintf("%s was %s; it %s and %s.", actor, inState(p, before), acts[0], acts[1]))
+	} else {
+		b.WriteString(p.Sprintf("%s was %s; it %s.", actor, inState(p, before), acts[0]))
+	}
 	if len(s.Dropped) > 0 {
-		fmt.Fprintf(&b, " The network drops %s at once: that direction is full, and a network that can lose segments loses what it has no room for.", segList(s.Dropped))
+		b.WriteString(p.Sprintf(" The network drops %s at once: that direction is full, and a network that can lose segments loses what it has no room for.", segList(p, s.Dropped)))
 	}
 	if s.Row != "" {
-		fmt.Fprintf(&b, "\n  Why: row %s (%s)", s.Row, s.Cite)
+		b.WriteString("\n  ")
+		b.WriteString(p.Sprintf("Why: row %s (%s)", s.Row, s.Cite))
 		switch {
 		case s.RowOrigin == "redirected":
 			// The note describes the row before the variant redirected it.
-			fmt.Fprintf(&b, ", which variant %s redirected into %s.", s.RowVariant, after)
+			b.WriteString(p.Sprintf(", which variant %s redirected into %s.", s.RowVariant, after))
 		case s.RowVariant != "":
-			fmt.Fprintf(&b, ", a row variant %s %s", s.RowVariant, orDefault(s.RowOrigin, "made"))
+			b.WriteString(p.Sprintf(", a row variant %s %s", s.RowVariant, p.Sprintf(orDefault(s.RowOrigin, "made"))))
 			if s.Note != "" {
 				fmt.Fprintf(&b, ": %s", s.Note)
 			} else {
-				b.WriteString(".")
+				b.WriteString(p.Sprintf("."))
 			}
 		case s.Note != "":
 			fmt.Fprintf(&b, ": %s", s.Note)
 		default:
-			b.WriteString(".")
+			b.WriteString(p.Sprintf("."))
 		}
 	}
 	if s.Notice != "" {
 		// The notice is escaped already; quoting it again would double
 		// its backslashes.
-		fmt.Fprintf(&b, "\n  %s's user is told \"%s\".", actor, s.Notice)
+		b.WriteString("\n  ")
+		b.WriteString(p.Sprintf("%s's user is told \"%s\".", actor, s.Notice))
 	}
-	fmt.Fprintf(&b, "\n  %s", inFlightSentence(&s.After))
+	b.WriteString("\n  ")
+	b.WriteString(inFlightSentence(p, &s.After))
 	return b.String()
 }
 

@@ -8,12 +8,13 @@ import (
 
 	"golang.org/x/text/language"
 
+	"github.com/tcpcheck/tcpcheck/internal/lang"
 	"github.com/tcpcheck/tcpcheck/report"
 )
 
 // WriteList writes the questions, each key with its question, in lang.
-func WriteList(w io.Writer, lang language.Tag) {
-	p := printer(lang)
+func WriteList(w io.Writer, tag language.Tag) {
+	p := lang.Printer(tag)
 	fmt.Fprintln(w, p.Sprintf("Each answer is checked when it is asked. The questions:"))
 	for _, q := range questions {
 		fmt.Fprintf(w, "  %-20s %s\n", q.Key, p.Sprintf(q.Title))
@@ -23,11 +24,9 @@ func WriteList(w io.Writer, lang language.Tag) {
 
 // Write tells an answer: the question, the rule and its citation, the
 // verdict on rfc9293, the mutant and its shortest counterexample, step by
-// step, and what went wrong, in lang. The steps are told in English in
-// every language: the story of a run (report.WriteStory) has no
-// translation yet.
-func (a *Answer) Write(w io.Writer, lang language.Tag) {
-	p := printer(lang)
+// step, and what went wrong, in the language tag.
+func (a *Answer) Write(w io.Writer, tag language.Tag) {
+	p := lang.Printer(tag)
 	q := a.Question
 	fmt.Fprintln(w, p.Sprintf("Question: %s", p.Sprintf(q.Title)))
 	fmt.Fprintln(w)
@@ -37,16 +36,13 @@ func (a *Answer) Write(w io.Writer, lang language.Tag) {
 	fmt.Fprintln(w, p.Sprintf("Verdict: property %s holds on rfc9293, checked now on model %s (%d states explored).", q.Property, a.Model, a.States))
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, p.Sprintf("Without the rule (%s), it fails. The shortest run that goes wrong, %d steps:", p.Sprintf(q.Mutant), len(a.Counterexample.Steps)))
-	if lang != English {
-		fmt.Fprintln(w, p.Sprintf("The steps are told in English, in RFC 9293's notation."))
-	}
 	fmt.Fprintln(w)
 	// The story's own first line would repeat the property's verdict,
 	// which the answer has told already.
 	v := *a.Counterexample
 	v.Property, v.Verdict, v.Message = "", "", ""
 	var story bytes.Buffer
-	report.WriteStory(&story, &v)
+	report.WriteStoryIn(&story, &v, tag)
 	fmt.Fprintln(w, indent(strings.TrimRight(story.String(), "\n")))
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, p.Sprintf("What went wrong: %s", p.Sprintf(q.Wrong)))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tcpcheck/tcpcheck/checker"
 	"github.com/tcpcheck/tcpcheck/graphs"
+	"github.com/tcpcheck/tcpcheck/internal/lang"
 	"github.com/tcpcheck/tcpcheck/properties"
 	"github.com/tcpcheck/tcpcheck/report/htmlview"
 )
@@ -23,6 +24,7 @@ type explainFlags struct {
 	noChart  bool
 	files    []string
 	html     string
+	lang     string
 }
 
 func newExplainCmd(e *env) *cobra.Command {
@@ -49,6 +51,10 @@ SVG or PNG by the file's extension (or -T/--format), or DOT for a .dot
 file; -T and -o are spelled as in graph (the older --image-format and
 --chart still work). Use "-" for FILE to read standard input.
 
+--lang zh tells the story in Simplified Chinese (so does a LANG that
+starts with zh), --lang en in English; states, flags, segments, rows and
+citations stay as RFC 9293 writes them, and so do the rows' notes.
+
 With --html FILE, also write the trace as one self-contained HTML page
 (nothing is fetched when it is opened): an interactive message-sequence
 chart to step through with the arrow keys, beside both endpoints' TCBs,
@@ -69,6 +75,10 @@ the row taken with its RFC citation and the state diagram.`,
 			return []string{"json"}, cobra.ShellCompDirectiveFilterFileExt
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			tag, err := lang.Parse(f.lang)
+			if err != nil {
+				return usageErrf("--lang: %v", err)
+			}
 			var format string
 			if f.chart != "" {
 				var err error
@@ -109,7 +119,7 @@ the row taken with its RFC citation and the state diagram.`,
 				}
 			}
 			if !f.noStory {
-				report.WriteStory(e.stdout, v)
+				report.WriteStoryIn(e.stdout, v, tag)
 			}
 			if !f.noChart {
 				if !f.noStory {
@@ -132,6 +142,8 @@ the row taken with its RFC citation and the state diagram.`,
 	cmd.Flags().StringSliceVar(&f.files, "files", nil, "property and model files that define the trace's property (default: the built-in set); repeat or separate with commas")
 	cmd.Flags().StringVar(&f.html, "html", "", "also write the trace as a self-contained HTML page into this file")
 	cmd.Flags().BoolVar(&f.noStory, "no-story", false, "print only the text chart")
+	cmd.Flags().StringVar(&f.lang, "lang", "", "the language of the story: en or zh (default: zh when LANG starts with zh, else en)")
+	_ = cmd.RegisterFlagCompletionFunc("lang", fixedCompletion("en", "zh"))
 	cmd.Flags().BoolVar(&f.noChart, "no-text-chart", false, "print only the story")
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion("svg", "png", "dot"))
 	return cmd

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tcpcheck/tcpcheck/checker"
 	"github.com/tcpcheck/tcpcheck/graphs"
+	"github.com/tcpcheck/tcpcheck/internal/lang"
 	"github.com/tcpcheck/tcpcheck/report/htmlview"
 	"github.com/tcpcheck/tcpcheck/why"
 )
@@ -42,8 +43,8 @@ tcpcheck verify checks them all too.
 The questions: ` + strings.Join(keys, ", ") + `.
 
 --lang zh answers in Simplified Chinese (so does LANG=zh_CN...), --lang en
-in English; state names, flags and citations stay as RFC 9293 writes them,
-and the step-by-step story is in English in both. --chart FILE also draws
+in English; state names, flags, rows and citations stay as RFC 9293 writes
+them (and so do the rows' notes, which the table has in English). --chart FILE also draws
 the counterexample as a message-sequence chart (svg, png or dot, by the
 file's extension); --html FILE writes it as a self-contained page to step
 through.`,
@@ -71,12 +72,12 @@ through.`,
 }
 
 func runWhy(cmd *cobra.Command, e *env, f whyFlags, args []string) error {
-	lang, err := why.Lang(f.lang)
+	tag, err := lang.Parse(f.lang)
 	if err != nil {
 		return usageErrf("--lang: %v", err)
 	}
 	if len(args) == 0 {
-		why.WriteList(e.stdout, lang)
+		why.WriteList(e.stdout, tag)
 		return nil
 	}
 	q, err := why.Lookup(args[0])
@@ -106,7 +107,7 @@ func runWhy(cmd *cobra.Command, e *env, f whyFlags, args []string) error {
 		// The answer would be wrong: a bug in the table or the default set.
 		return internalErr(err)
 	}
-	a.Write(e.stdout, lang)
+	a.Write(e.stdout, tag)
 	if f.html != "" {
 		var b bytes.Buffer
 		if err := htmlview.WriteTrace(&b, a.Counterexample); err != nil {

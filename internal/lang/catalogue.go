@@ -1,4 +1,7 @@
-package why
+// Package lang holds the message catalogue of tcpcheck's texts for
+// people (the answers of why and the telling of a run) in English and
+// Simplified Chinese, and picks the language of a run.
+package lang
 
 import (
 	"fmt"
@@ -16,11 +19,15 @@ var (
 	Chinese = language.SimplifiedChinese
 )
 
-// translations holds every message of the answers, in English (the key)
-// and Simplified Chinese, with the terms Chinese courses use: 三次握手,
-// 四次挥手, TIME_WAIT, 2MSL, 半关闭, 半连接. State names, flags and RFC
-// citations are not translated.
-var translations = []struct{ en, zh string }{
+// Translation is a message in English, its key, and in Simplified
+// Chinese.
+type Translation struct{ EN, ZH string }
+
+// translations holds every translated message, in English (the key) and
+// Simplified Chinese, with the terms Chinese courses use: 三次握手,
+// 四次挥手, TIME_WAIT, 2MSL, 半关闭, 半连接. State names, flags, row names
+// and RFC citations are not translated.
+var translations = []Translation{
 	// The questions (questions.go).
 	{"Why does opening a connection take three segments, not two?", "为什么建立连接需要三次握手，而不是两次？"},
 	{"A server that receives a SYN answers with a SYN,ACK and waits in SYN-RECEIVED for the client's ACK of it; " +
@@ -70,9 +77,55 @@ var translations = []struct{ en, zh string }{
 	{"Without the rule (%s), it fails. The shortest run that goes wrong, %d steps:",
 		"去掉这条规则（%s）后，性质不再成立。出错的最短运行，共 %d 步："},
 	{"What went wrong: %s", "问题出在：%s"},
-	{"The steps are told in English, in RFC 9293's notation.", "以下逐步说明使用英文和 RFC 9293 的记法。"},
 	{"Each answer is checked when it is asked. The questions:", "每个解答都在提问时现场检查。问题列表："},
 	{"Run tcpcheck why QUESTION for the answer.", "运行 tcpcheck why 问题名 查看解答。"},
+
+	// The telling of a run (report.WriteStoryIn).
+	{"Property %s is %s on model %s (variant %s)", "性质 %[1]s 在模型 %[3]s（变体 %[4]s）上%[2]s"},
+	{"holds", "成立"},
+	{"violated", "不成立"},
+	{"inconclusive", "未判定"},
+	{"A run for property %s on model %s (variant %s)", "性质 %s 在模型 %s（变体 %s）上的一次运行"},
+	{"A run of model %s (variant %s)", "模型 %s（变体 %s）的一次运行"},
+	{".", "。"},
+	{"Segments are numbered as in RFC 9293's figures: A's first sequence number is 100, B's is 300.",
+		"报文段的序号与 RFC 9293 的图一致：A 的初始序号是 100，B 的是 300。"},
+	{"At the start, A is %s and B is %s. %s", "开始时，A 处于 %s，B 处于 %s。%s"},
+	{"From here on the run repeats forever (steps %s to %s, then back to step %s):", "从这里开始，运行无限重复（第 %s 步到第 %s 步，然后回到第 %s 步）："},
+	{"Step %s. %s", "第 %s 步。%s"},
+	{"Then back to step %s, forever.", "然后回到第 %s 步，无限循环。"},
+	{"In the end, A is %s and B is %s. %s", "最后，A 处于 %s，B 处于 %s。%s"},
+	{"in %s", "%s"},
+	{"%s and %s", "%s 和 %s"},
+	{"Nothing is in flight.", "网络中没有报文段。"},
+	{"In flight: %s.", "网络中：%s。"},
+	{"%s's user calls %s.", "%s 的用户调用 %s。"},
+	{"%s's user opens a new connection (%s).", "%s 的用户打开一个新连接（%s）。"},
+	{"%s's %s fires.", "%s 的%s超时。"},
+	{"retransmission timer", "重传定时器"},
+	{"2MSL timer", "2MSL 定时器"},
+	{"user timer", "用户超时定时器"},
+	{"FIN-WAIT-2 timer", "FIN-WAIT-2 定时器"},
+	{"%s receives %s's %s.", "%s 收到 %s 的 %s。"},
+	{" The table reads it as %s.", "状态表把它归类为 %s。"},
+	{"The network loses %s's %s on its way to %s. %s stays %s, %s %s. %s", "网络丢失了 %[1]s 发往 %[3]s 的 %[2]s。%[4]s 仍处于 %[5]s，%[6]s 处于 %[7]s。%[8]s"},
+	{"The network duplicates %s's %s: a second copy is now on its way to %s. %s", "网络复制了 %s 的 %s：第二个副本正发往 %s。%s"},
+	{"%s's host crashes. Its TCB is lost and %s is CLOSED, without a word to %s (RFC 9293 3.5.1: a half-open connection). %s",
+		"%s 的主机崩溃。它的 TCB 丢失，%s 处于 CLOSED，而 %s 对此一无所知（RFC 9293 3.5.1：半连接）。%s"},
+	{"sends %s", "发送 %s"},
+	{"enters %s", "进入 %s"},
+	{"stays %s", "保持 %s"},
+	{"%s was %s; it %s.", "%s 原处于 %s；它%s。"},
+	{"%s was %s; it %s and %s.", "%s 原处于 %s；它%s，并%s。"},
+	{" The network drops %s at once: that direction is full, and a network that can lose segments loses what it has no room for.",
+		"网络立即丢弃了 %s：这个方向已满，会丢包的网络丢掉放不下的报文段。"},
+	{"Why: row %s (%s)", "原因：规则 %s（%s）"},
+	{", which variant %s redirected into %s.", "，变体 %s 把它改到 %s。"},
+	{", a row variant %s %s", "，一条被变体 %s %s的规则"},
+	{"made", "加入"},
+	{"added", "加入"},
+	{"replaced", "替换"},
+	{"%s's user is told \"%s\".", "%s 的用户得到通知“%s”。"},
 }
 
 // messages is the catalogue of translations.
@@ -80,16 +133,19 @@ var messages = func() catalog.Catalog {
 	b := catalog.NewBuilder(catalog.Fallback(English))
 	for _, t := range translations {
 		// SetString fails only for a malformed tag, and these are fixed.
-		_ = b.SetString(English, t.en, t.en)
-		_ = b.SetString(Chinese, t.en, t.zh)
+		_ = b.SetString(English, t.EN, t.EN)
+		_ = b.SetString(Chinese, t.EN, t.ZH)
 	}
 	return b
 }()
 
-// Lang returns the language lang names: "zh" (or any tag of Chinese)
+// Translations lists every message with its translation.
+func Translations() []Translation { return append([]Translation(nil), translations...) }
+
+// Parse returns the language lang names: "zh" (or any tag of Chinese)
 // for Simplified Chinese, "en" for English, and "" to follow the LC_ALL
 // and LANG environment variables (Chinese when they start with zh).
-func Lang(lang string) (language.Tag, error) {
+func Parse(lang string) (language.Tag, error) {
 	if lang == "" {
 		for _, v := range []string{"LC_ALL", "LANG"} {
 			if env := os.Getenv(v); env != "" {
@@ -110,7 +166,7 @@ func Lang(lang string) (language.Tag, error) {
 	return language.Und, fmt.Errorf("unknown language %q (expected en or zh)", lang)
 }
 
-// printer returns the printer of a language the catalogue has.
-func printer(lang language.Tag) *message.Printer {
+// Printer returns the printer of a language the catalogue has.
+func Printer(lang language.Tag) *message.Printer {
 	return message.NewPrinter(lang, message.Catalog(messages))
 }
