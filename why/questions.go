@@ -2,7 +2,7 @@ package why
 
 // questions are the questions answered so far, each with the default
 // property and mutant behind it. Their texts are the English message
-// keys; messages.go has them in Chinese.
+// keys; the catalogue of package internal/lang has them in Chinese.
 var questions = []Question{
 	{
 		Key:      "three-way-handshake",

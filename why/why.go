@@ -9,7 +9,7 @@
 // Each question is backed by a property of the default set (so `tcpcheck
 // verify` proves them all) and that property's mutant, or, for a necessity
 // claim, its mutation. The answers speak English or Simplified Chinese
-// (see Printer); state names, flags and RFC citations stay as RFC 9293
+// (see package internal/lang); state names, flags and RFC citations stay as RFC 9293
 // writes them.
 package why
 
@@ -24,7 +24,7 @@ import (
 )
 
 // Question is one of the classic questions. Its texts are message keys:
-// the English text, translated by the catalogue (see messages.go).
+// the English text, translated by the catalogue of package internal/lang.
 type Question struct {
 	// Key names the question on the command line.
 	Key string
