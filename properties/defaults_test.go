@@ -20,6 +20,7 @@ import (
 var defaultVerdicts = map[string]checker.Verdict{
 	"both-established-same-connection":       checker.Holds,
 	"no-connection-from-old-syn":             checker.Holds,
+	"half-closed-receiver-takes-text":        checker.Holds,
 	"simultaneous-open-one-connection":       checker.Holds,
 	"simultaneous-open-completes":            checker.Holds,
 	"only-first-closer-time-wait":            checker.Holds,

@@ -18,6 +18,18 @@ var questions = []Question{
 			"the server holds a connection no client has (half-open).",
 	},
 	{
+		Key:      "four-way-close",
+		Property: "half-closed-receiver-takes-text",
+		Title:    "Why does closing a connection take four segments?",
+		Rule: "A FIN closes one direction only (a half-close). The side that receives it acknowledges it at once, " +
+			"goes on sending what it still has from CLOSE-WAIT, and sends its own FIN only when its user closes; " +
+			"the first closer, in FIN-WAIT-2, keeps receiving until then. Two directions, each a FIN and its ACK: four segments. " +
+			"When the second side has nothing more to send, its ACK can ride on its FIN and the close takes three.",
+		Cite:   "RFC 9293 3.6.1 (half-close), 3.10.7.4",
+		Mutant: "a FIN closes both directions: FIN-WAIT-2 drops the text that arrives",
+		Wrong:  "The side that received the FIN still sent its text from CLOSE-WAIT, and the first closer, half-closed in FIN-WAIT-2, threw it away.",
+	},
+	{
 		Key:      "time-wait",
 		Property: "time-wait-necessary-lost-ack",
 		Title:    "Why does the side that closes first wait in TIME_WAIT?",

@@ -79,5 +79,5 @@ func TestLookup(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "time-wait-necessary-lost-ack", q.Property)
 	_, err = Lookup("time-wiat")
-	require.EqualError(t, err, `no question "time-wiat" (the questions: three-way-handshake, time-wait, who-waits, rst); did you mean time-wait?`)
+	require.EqualError(t, err, `no question "time-wiat" (the questions: three-way-handshake, four-way-close, time-wait, who-waits, rst); did you mean time-wait?`)
 }

@@ -42,6 +42,18 @@ var translations = []Translation{
 		"the server holds a connection no client has (half-open).",
 		"客户端已经放弃了这次连接，但它仍滞留在网络中的旧 SYN 在服务器上建立了连接：服务器持有一个没有任何客户端的连接（半连接）。"},
 
+	{"Why does closing a connection take four segments?", "为什么断开连接需要四次挥手？"},
+	{"A FIN closes one direction only (a half-close). The side that receives it acknowledges it at once, " +
+		"goes on sending what it still has from CLOSE-WAIT, and sends its own FIN only when its user closes; " +
+		"the first closer, in FIN-WAIT-2, keeps receiving until then. Two directions, each a FIN and its ACK: four segments. " +
+		"When the second side has nothing more to send, its ACK can ride on its FIN and the close takes three.",
+		"一个 FIN 只关闭一个方向（半关闭）。收到 FIN 的一方立即确认，在 CLOSE-WAIT 状态中继续发送尚未发完的数据，" +
+			"直到它的用户关闭时才发出自己的 FIN；先关闭的一方在 FIN-WAIT-2 中一直接收到那时为止。" +
+			"两个方向各有一个 FIN 和它的 ACK：共四个报文段。如果后关闭的一方已经没有数据要发，它的 ACK 可以和 FIN 合并，挥手只需三次。"},
+	{"a FIN closes both directions: FIN-WAIT-2 drops the text that arrives", "一个 FIN 同时关闭两个方向：FIN-WAIT-2 丢弃到达的数据"},
+	{"The side that received the FIN still sent its text from CLOSE-WAIT, and the first closer, half-closed in FIN-WAIT-2, threw it away.",
+		"收到 FIN 的一方仍在 CLOSE-WAIT 中发送了数据，而先关闭、处于半关闭 FIN-WAIT-2 状态的一方把它丢弃了。"},
+
 	{"Why does the side that closes first wait in TIME_WAIT?", "为什么先关闭的一方要进入 TIME_WAIT 状态？"},
 	{"The side that closes first acknowledges the peer's FIN and then lingers in TIME-WAIT for 2MSL " +
 		"instead of deleting the connection at once. If that last ACK is lost, the peer retransmits its FIN, " +
