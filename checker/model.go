@@ -101,6 +101,14 @@ type Model struct {
 	// RFC 1122 4.2.3.5's R2 of at least 100 s) outlasts a segment's trip.
 	// It adds no state bits: it only removes user timeouts.
 	UserTimeoutAfterDrain bool
+	// EarlyTimeWait lets the 2MSL timer fire at any moment in TIME-WAIT.
+	// Without it, the timer fires only once nothing is in flight and the
+	// peer will not retransmit: that is what 2MSL stands for in an untimed
+	// model, a wait that outlasts every segment of the connection and the
+	// peer's retransmissions (RFC 9293 section 3.4.2). Early, it is a
+	// TIME-WAIT too short for that: a mutant for seeing why 2MSL. It adds
+	// no state bits.
+	EarlyTimeWait bool
 	// Reopens is how many new incarnations of the connection each user may
 	// open after the previous one ended.
 	Reopens int

@@ -349,13 +349,14 @@ func (mc *machine) timers(p *packedWorld, s Side, tcb *[2]spec.TCB, x *expansion
 			mc.call(p, s, ActTimeout, spec.UserTimeout, x, emit)
 		}
 	}
-	if t.State == spec.TimeWait && p.quiescent() && !mc.canRetransmit(&tcb[s.Peer()]) {
+	if t.State == spec.TimeWait && (mc.m.EarlyTimeWait || p.quiescent() && !mc.canRetransmit(&tcb[s.Peer()])) {
 		// The 2MSL timer fires only once nothing is left in flight and
 		// the peer will not retransmit: 2MSL (four minutes) outlasts
 		// every segment of the connection in the network (RFC 9293
 		// section 3.4.2) and the peer's retransmission timeouts, which
 		// is what lets TIME-WAIT answer a retransmitted FIN whose
-		// acknowledgment was lost (RFC 9293 section 3.6).
+		// acknowledgment was lost (RFC 9293 section 3.6). An early
+		// TIME-WAIT (Model.EarlyTimeWait) fires at any moment.
 		mc.call(p, s, ActTimeout, spec.TimeWaitTimeout, x, emit)
 	}
 	if t.TimerRunning(spec.FinWait2Timeout) {

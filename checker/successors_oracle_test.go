@@ -86,7 +86,7 @@ func (mc *refMachine) refSuccessors(w *World, emit func(t *Transition, next *Wor
 				mc.refCall(w, s, ActTimeout, spec.UserTimeout, t, next, emit)
 			}
 		}
-		if tcb.State == spec.TimeWait && w.Quiescent() && !mc.canRetransmit(&w.E[s.Peer()].TCB) {
+		if tcb.State == spec.TimeWait && (mc.m.EarlyTimeWait || w.Quiescent() && !mc.canRetransmit(&w.E[s.Peer()].TCB)) {
 			// The 2MSL timer fires only once nothing is left in flight and
 			// the peer will not retransmit: 2MSL (four minutes) outlasts
 			// every segment of the connection in the network (RFC 9293
@@ -347,6 +347,10 @@ func TestPackedGeneratorMatchesOracle(t *testing.T) {
 	drain := data
 	drain.Name, drain.UserTimeoutAfterDrain = "data-user-timeout-after-drain", true
 	models = append(models, drain)
+	// A TIME-WAIT whose 2MSL timer may fire at any moment.
+	early := data
+	early.Name, early.EarlyTimeWait = "data-early-time-wait", true
+	models = append(models, early)
 	// Overflow loss on small channels, where sends overflow often.
 	for _, capacity := range []int{1, 2} {
 		ov := data

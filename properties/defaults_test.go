@@ -21,6 +21,7 @@ var defaultVerdicts = map[string]checker.Verdict{
 	"both-established-same-connection":       checker.Holds,
 	"no-connection-from-old-syn":             checker.Holds,
 	"half-closed-receiver-takes-text":        checker.Holds,
+	"time-wait-lasts-2msl":                   checker.Holds,
 	"simultaneous-open-one-connection":       checker.Holds,
 	"simultaneous-open-completes":            checker.Holds,
 	"only-first-closer-time-wait":            checker.Holds,

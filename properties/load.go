@@ -372,7 +372,7 @@ func (l *loader) finish() (*Suite, error) {
 
 var (
 	propertyKeys = []string{"name", "description", "why", "kind", "formula", "model", "fairness", "rfc", "expect", "vacuous", "counterexample", "mutant", "property-kind", "mutation", "arcs", "rows"}
-	mutantKeys   = []string{"extends", "variant", "overlay", "a", "b", "network", "retries", "user-timeout", "reopens", "reuse-isn", "expect"}
+	mutantKeys   = []string{"extends", "variant", "overlay", "a", "b", "network", "retries", "user-timeout", "reopens", "reuse-isn", "time-wait", "expect"}
 )
 
 // propDecl is a property being loaded.

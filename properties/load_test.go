@@ -61,7 +61,7 @@ func TestLoadErrors(t *testing.T) {
   - name: m
     speed: 3
 `,
-			want: []string{`p.yaml:3:5: unknown key "speed" in a model (expected one of name, description, extends, variant, overlay, a, b, network, retries, user-timeout, reopens, reuse-isn)`},
+			want: []string{`p.yaml:3:5: unknown key "speed" in a model (expected one of name, description, extends, variant, overlay, a, b, network, retries, user-timeout, reopens, reuse-isn, time-wait)`},
 		},
 		{
 			name: "unquoted negation is a YAML tag",
@@ -756,4 +756,35 @@ func TestParseDeterministic(t *testing.T) {
 		assert.Equal(t, first, err.Error())
 	}
 	assert.Equal(t, 3, strings.Count(first, "d.yaml:"))
+}
+
+// time-wait: 2msl or early, with a positioned error otherwise, and early
+// flips a verdict: TIME-WAIT that may end at any moment lets a
+// retransmitted FIN reset the peer in LAST-ACK.
+func TestTimeWaitKey(t *testing.T) {
+	_, err := Parse("p.yaml", []byte("models:\n  - name: m\n    time-wait: soon\n"))
+	require.EqualError(t, err, `p.yaml:3:16: "time-wait" is 2msl (the 2MSL timer waits until nothing of the connection is in flight and the peer will not retransmit) or early (it may fire at any moment), found "soon"`)
+	src := `models:
+  - name: closing
+    extends: lossy-fifo
+  - name: closing-early
+    extends: lossy-fifo
+    time-wait: early
+properties:
+  - {name: p, model: closing, kind: step-invariant, formula: "forall(X, before.X.state == LAST-ACK => X.ended != reset)"}
+  - {name: q, model: closing-early, kind: step-invariant, formula: "forall(X, before.X.state == LAST-ACK => X.ended != reset)"}
+`
+	s, err := Parse("p.yaml", []byte(src))
+	require.NoError(t, err)
+	early := false
+	for _, m := range s.Models {
+		if m.Name == "closing-early" {
+			early = m.Model.EarlyTimeWait
+		}
+	}
+	require.True(t, early)
+	rs, err := s.Run(RunOptions{})
+	require.NoError(t, err)
+	require.Equal(t, checker.Holds, rs[0].Outcome.Verdict)
+	require.Equal(t, checker.Violated, rs[1].Outcome.Verdict)
 }

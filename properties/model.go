@@ -15,7 +15,7 @@ import (
 // This file decodes models and the overlays they apply to the table.
 
 var (
-	modelKeys   = []string{"name", "description", "extends", "variant", "overlay", "a", "b", "network", "retries", "user-timeout", "reopens", "reuse-isn"}
+	modelKeys   = []string{"name", "description", "extends", "variant", "overlay", "a", "b", "network", "retries", "user-timeout", "reopens", "reuse-isn", "time-wait"}
 	roleKeys    = []string{"open", "send", "close", "abort", "crash"}
 	networkKeys = []string{"capacity", "reorder", "loss", "duplicates"}
 	overlayKeys = []string{"name", "description", "remove", "replace", "add", "remove-states"}
@@ -200,6 +200,22 @@ func (f *fileDec) modelFields(n *yaml.Node, fs map[string]entry) *modelDecl {
 				found = fmt.Sprintf("%q%s", n.Value, suggestFold(n.Value, []string{"after-drain", "true", "false"}))
 			}
 			f.errorf(n, "\"user-timeout\" is true, false or after-drain (the user gives up only once none of its own segments are in flight), found %s", found)
+			fail()
+		}
+	}
+	if e, ok := fs["time-wait"]; ok {
+		n := resolve(e.valNode)
+		switch {
+		case n != nil && n.Kind == yaml.ScalarNode && n.Value == "2msl":
+			d.set = append(d.set, func(c *modelConfig) { c.m.EarlyTimeWait = false })
+		case n != nil && n.Kind == yaml.ScalarNode && n.Value == "early":
+			d.set = append(d.set, func(c *modelConfig) { c.m.EarlyTimeWait = true })
+		default:
+			found := describe(n)
+			if n != nil && n.Kind == yaml.ScalarNode {
+				found = fmt.Sprintf("%q%s", n.Value, suggestFold(n.Value, []string{"2msl", "early"}))
+			}
+			f.errorf(n, "\"time-wait\" is 2msl (the 2MSL timer waits until nothing of the connection is in flight and the peer will not retransmit) or early (it may fire at any moment), found %s", found)
 			fail()
 		}
 	}

@@ -42,6 +42,19 @@ var questions = []Question{
 			"and the peer's connection ended in a reset instead of a normal close.",
 	},
 	{
+		Key:      "two-msl",
+		Property: "time-wait-lasts-2msl",
+		Title:    "Why does TIME_WAIT last 2MSL?",
+		Rule: "MSL is the longest a segment lives in the network (two minutes), and TIME-WAIT lasts twice that: " +
+			"long enough for the last ACK to be lost and the peer's retransmitted FIN to arrive, and for every segment of the connection to die out. " +
+			"The model has no clock, so there 2MSL is what it guarantees: the 2MSL timer fires only once nothing is in flight " +
+			"and the peer will not retransmit any more.",
+		Cite:   "RFC 9293 3.3.2 (TIME-WAIT), 3.4.2 (MSL), 3.6",
+		Mutant: "a TIME-WAIT that may end at any moment, shorter than 2MSL",
+		Wrong: "TIME-WAIT ended while the peer was still retransmitting its FIN; the FIN met a CLOSED endpoint, drew a RST, " +
+			"and the peer's connection ended in a reset.",
+	},
+	{
 		Key:      "who-waits",
 		Property: "only-first-closer-time-wait",
 		Title:    "Which side waits in TIME_WAIT?",

@@ -117,6 +117,7 @@ type yamlModel struct {
 	UserTimeout any         `yaml:"user-timeout"`
 	Reopens     int         `yaml:"reopens"`
 	ReuseISN    bool        `yaml:"reuse-isn"`
+	TimeWait    string      `yaml:"time-wait"`
 }
 
 type yamlRole struct {
@@ -141,7 +142,10 @@ func toYAMLRole(r checker.Role) yamlRole {
 // modelYAML renders a resolved model as a model file.
 func modelYAML(name, description, where string, m checker.Model) ([]byte, error) {
 	y := yamlModel{Name: name, Description: description, A: toYAMLRole(m.A), B: toYAMLRole(m.B),
-		Retries: m.Retries, UserTimeout: m.UserTimeout, Reopens: m.Reopens, ReuseISN: m.ReuseISN}
+		Retries: m.Retries, UserTimeout: m.UserTimeout, Reopens: m.Reopens, ReuseISN: m.ReuseISN, TimeWait: "2msl"}
+	if m.EarlyTimeWait {
+		y.TimeWait = "early"
+	}
 	if m.RetryForever {
 		y.Retries = "forever"
 	}

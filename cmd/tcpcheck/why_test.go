@@ -26,9 +26,9 @@ func TestWhyBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"why", "time-wiat"}, `no question "time-wiat" (the questions: three-way-handshake, four-way-close, time-wait, who-waits, rst); did you mean time-wait?`},
+		{[]string{"why", "time-wiat"}, `no question "time-wiat" (the questions: three-way-handshake, four-way-close, time-wait, two-msl, who-waits, rst); did you mean time-wait?`},
 		{[]string{"why", "rst", "--lang", "fr"}, `--lang: unknown language "fr" (expected en or zh)`},
-		{[]string{"why", "rst", "time-wait"}, "why takes one QUESTION, found 2: expected one of three-way-handshake, four-way-close, time-wait, who-waits, rst"},
+		{[]string{"why", "rst", "time-wait"}, "why takes one QUESTION, found 2: expected one of three-way-handshake, four-way-close, time-wait, two-msl, who-waits, rst"},
 	} {
 		out, errOut, code := runCmd(t, "", c.args...)
 		if want := "tcpcheck: " + c.want + "\n"; code != ExitUsage || out != "" || !strings.HasPrefix(errOut, want) {

@@ -65,6 +65,19 @@ var translations = []Translation{
 		"and the peer's connection ended in a reset instead of a normal close.",
 		"最后一个 ACK 丢失了；重传的 FIN 遇到一个已经 CLOSED 的端点，被回以 RST，对方的连接以“连接被重置”而不是正常关闭告终。"},
 
+	{"Why does TIME_WAIT last 2MSL?", "为什么 TIME_WAIT 要持续 2MSL？"},
+	{"MSL is the longest a segment lives in the network (two minutes), and TIME-WAIT lasts twice that: " +
+		"long enough for the last ACK to be lost and the peer's retransmitted FIN to arrive, and for every segment of the connection to die out. " +
+		"The model has no clock, so there 2MSL is what it guarantees: the 2MSL timer fires only once nothing is in flight " +
+		"and the peer will not retransmit any more.",
+		"MSL 是报文段在网络中存活的最长时间（两分钟），TIME-WAIT 持续它的两倍：足以让最后一个 ACK 丢失后对方重传的 FIN 到达，" +
+			"也足以让这个连接的所有报文段在网络中消失。模型里没有时钟，所以 2MSL 以它所保证的性质来表示：" +
+			"只有当网络中没有报文段、对方也不会再重传时，2MSL 定时器才会超时。"},
+	{"a TIME-WAIT that may end at any moment, shorter than 2MSL", "随时可能结束的 TIME-WAIT，比 2MSL 短"},
+	{"TIME-WAIT ended while the peer was still retransmitting its FIN; the FIN met a CLOSED endpoint, drew a RST, " +
+		"and the peer's connection ended in a reset.",
+		"对方还在重传它的 FIN 时 TIME-WAIT 就结束了；这个 FIN 遇到一个 CLOSED 的端点，引来 RST，对方的连接以重置告终。"},
+
 	{"Which side waits in TIME_WAIT?", "哪一方会进入 TIME_WAIT？"},
 	{"Only the side that closes first (it sends its FIN before the peer's arrives) passes through TIME-WAIT; " +
 		"the side that receives a FIN first goes CLOSE-WAIT, LAST-ACK, CLOSED. When both close at once, both wait.",
