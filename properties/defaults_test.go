@@ -22,6 +22,7 @@ var defaultVerdicts = map[string]checker.Verdict{
 	"no-connection-from-old-syn":             checker.Holds,
 	"half-closed-receiver-takes-text":        checker.Holds,
 	"time-wait-lasts-2msl":                   checker.Holds,
+	"syn-received-to-listen-only-if-passive": checker.Holds,
 	"simultaneous-open-one-connection":       checker.Holds,
 	"simultaneous-open-completes":            checker.Holds,
 	"only-first-closer-time-wait":            checker.Holds,

@@ -73,5 +73,14 @@ var questions = []Question{
 		Cite:   "RFC 9293 3.10.7.1, 3.10.7.2, 3.5.2",
 		Mutant: "a CLOSED endpoint answers a RST with a RST,ACK",
 		Wrong:  "A RST reached a CLOSED endpoint, which answered it with a RST.",
+		Also: []Question{{
+			Property: "syn-received-to-listen-only-if-passive",
+			Rule: "A RST in SYN-RECEIVED undoes the handshake: the connection goes back to LISTEN when it came from LISTEN, " +
+				"so the server goes on listening, and to CLOSED when it came from an active OPEN (a simultaneous open), " +
+				"whose user never asked to listen.",
+			Cite:   "RFC 9293 3.10.7.4 (second check), RFC 1122 4.2.2.11",
+			Mutant: "a RST sends SYN-RECEIVED back to LISTEN wherever the connection came from",
+			Wrong:  "An endpoint whose user opened actively ended up listening for connections that its user never asked for.",
+		}},
 	},
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/tcpcheck/tcpcheck/internal/lang"
 	"github.com/tcpcheck/tcpcheck/report"
@@ -27,8 +28,16 @@ func WriteList(w io.Writer, tag language.Tag) {
 // step, and what went wrong, in the language tag.
 func (a *Answer) Write(w io.Writer, tag language.Tag) {
 	p := lang.Printer(tag)
+	fmt.Fprintln(w, p.Sprintf("Question: %s", p.Sprintf(a.Question.Title)))
+	a.writeRule(w, p, tag)
+	for _, more := range a.Also {
+		more.writeRule(w, p, tag)
+	}
+}
+
+// writeRule tells one rule of an answer.
+func (a *Answer) writeRule(w io.Writer, p *message.Printer, tag language.Tag) {
 	q := a.Question
-	fmt.Fprintln(w, p.Sprintf("Question: %s", p.Sprintf(q.Title)))
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, p.Sprintf("The rule (%s):", q.Cite))
 	fmt.Fprintln(w, indent(p.Sprintf(q.Rule)))

@@ -36,6 +36,9 @@ type Question struct {
 	// Mutant says what the protocol without the rule does, and Wrong what
 	// went wrong in its counterexample, in one sentence.
 	Mutant, Wrong string
+	// Also holds the further rules that answer the question, each with
+	// its own property and mutant (their Key and Title are empty).
+	Also []Question
 }
 
 // Questions lists the questions, in the order a course meets them.
@@ -67,6 +70,8 @@ type Answer struct {
 	// Counterexample is the shortest run that goes wrong without the
 	// rule.
 	Counterexample *checker.TraceView
+	// Also answers the question's further rules, in order.
+	Also []*Answer
 }
 
 // Ask answers q: it checks q's property on RFC 9293, which must hold, and
@@ -74,6 +79,23 @@ type Answer struct {
 // counterexample. An error says that a check did not come out as the
 // answer needs: the answer would be wrong, so none is given.
 func Ask(suite *properties.Suite, q Question, opt checker.Options) (*Answer, error) {
+	a, err := askOne(suite, q, opt)
+	if err != nil {
+		return nil, err
+	}
+	for _, more := range q.Also {
+		more.Key = q.Key
+		b, err := askOne(suite, more, opt)
+		if err != nil {
+			return nil, err
+		}
+		a.Also = append(a.Also, b)
+	}
+	return a, nil
+}
+
+// askOne answers one rule of a question.
+func askOne(suite *properties.Suite, q Question, opt checker.Options) (*Answer, error) {
 	base, err := suite.Run(properties.RunOptions{Properties: []string{q.Property}, Search: opt})
 	if err != nil {
 		return nil, err

@@ -33,6 +33,13 @@ func TestEveryQuestionIsAnswered(t *testing.T) {
 			require.Contains(t, en.String(), "Question: "+q.Title)
 			require.Contains(t, en.String(), "holds on rfc9293")
 			require.Contains(t, en.String(), "What went wrong: "+q.Wrong)
+			require.Len(t, a.Also, len(q.Also))
+			for i, more := range a.Also {
+				require.Equal(t, q.Also[i].Property, more.Question.Property)
+				require.NotEmpty(t, more.Counterexample.Steps)
+				require.Contains(t, en.String(), "What went wrong: "+q.Also[i].Wrong)
+				require.Contains(t, zh.String(), "问题出在："+translated(t, q.Also[i].Wrong))
+			}
 			require.Contains(t, zh.String(), "问题："+translated(t, q.Title))
 			require.Contains(t, zh.String(), "问题出在："+translated(t, q.Wrong))
 			// The same run is told in both, in RFC 9293's notation.
@@ -69,8 +76,11 @@ func translated(t *testing.T, en string) string {
 // Every question's texts are in the catalogue.
 func TestEveryQuestionIsTranslated(t *testing.T) {
 	for _, q := range Questions() {
-		for _, text := range []string{q.Title, q.Rule, q.Mutant, q.Wrong} {
-			translated(t, text)
+		translated(t, q.Title)
+		for _, part := range append([]Question{q}, q.Also...) {
+			for _, text := range []string{part.Rule, part.Mutant, part.Wrong} {
+				translated(t, text)
+			}
 		}
 	}
 }

@@ -94,6 +94,15 @@ var translations = []Translation{
 	{"a CLOSED endpoint answers a RST with a RST,ACK", "CLOSED 状态的端点对 RST 回以 RST,ACK"},
 	{"A RST reached a CLOSED endpoint, which answered it with a RST.", "一个 RST 到达了 CLOSED 状态的端点，而该端点回复了一个 RST。"},
 
+	{"A RST in SYN-RECEIVED undoes the handshake: the connection goes back to LISTEN when it came from LISTEN, " +
+		"so the server goes on listening, and to CLOSED when it came from an active OPEN (a simultaneous open), " +
+		"whose user never asked to listen.",
+		"SYN-RECEIVED 状态收到 RST 会撤销这次握手：如果连接来自 LISTEN，就回到 LISTEN，服务器继续监听；" +
+			"如果来自主动打开（同时打开），就进入 CLOSED，因为它的用户从未要求监听。"},
+	{"a RST sends SYN-RECEIVED back to LISTEN wherever the connection came from", "无论连接从哪里来，RST 都让 SYN-RECEIVED 回到 LISTEN"},
+	{"An endpoint whose user opened actively ended up listening for connections that its user never asked for.",
+		"一个由用户主动打开的端点最终在监听连接，而它的用户从未要求这样做。"},
+
 	// The frame of every answer (text.go).
 	{"Question: %s", "问题：%s"},
 	{"The rule (%s):", "规则（%s）："},
