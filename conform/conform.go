@@ -240,6 +240,7 @@ func checkChain(table *spec.Table, conns []*capture.Connection, opts Options, sc
 	}
 	num := newNumbering(flat, client)
 	s := &search{table: table, num: num, timeWait: timeWait(table, opts), finWait2: opts.FinTimeout, minRTO: opts.MinRTO}
+	s.probes = strings.HasPrefix(table.Name(), "linux")
 	if table.Name() == "no-time-wait" {
 		s.timeWait = 0
 	}

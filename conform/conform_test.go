@@ -292,3 +292,18 @@ func TestLaterSYNDoesNotRenumberEarlierFrames(t *testing.T) {
 	require.Equal(t, Deviates, rs[0].Verdict)
 	require.Equal(t, 6, rs[0].Frame)
 }
+
+// Linux's tail-loss probe resends the last segment, the FIN, while the
+// text before it is unacknowledged; RFC 6298 resends the first, so
+// rfc9293 finds no run that sends the FIN again first.
+func TestTailLossProbe(t *testing.T) {
+	s := handshake().add(true, ack, 1001, 5001, 100).add(true, finack, 1101, 5001, 0).
+		add(true, finack, 1101, 5001, 0). // the probe
+		add(false, ack, 5001, 1102, 0).add(false, finack, 5001, 1102, 0).add(true, ack, 1102, 5002, 0)
+	rs := check(t, s.segs, Options{Variant: "linux", Vantage: Client})
+	require.Equal(t, Conforms, rs[0].Verdict, rs[0].Message)
+	require.Contains(t, eventTexts(rs[0]), "A's tail-loss probe sent its FIN again")
+	rs = check(t, s.segs, Options{Variant: "rfc9293", Vantage: Client})
+	require.Equal(t, Deviates, rs[0].Verdict)
+	require.Equal(t, 6, rs[0].Frame)
+}

@@ -42,7 +42,10 @@
 //     2 MSL, and the sockets API leaves the user no handle to abort with
 //     after close; without this, any reuse of a 4-tuple would conform.
 //   - Timers expire at any point where they run, except that a timer of a
-//     fixed duration must fit the capture's clock (below).
+//     fixed duration must fit the capture's clock (below). Under the linux
+//     variants a tail-loss probe (tcp_send_loss_probe, RFC 8985) may also
+//     resend the FIN while the text before it is unacknowledged, where
+//     RFC 6298's retransmission resends the text.
 //   - A segment the capture has shown may reach its receiver at any later
 //     point, any number of times, or never (RFC 9293 section 3.4: the
 //     network may lose, duplicate and reorder). A segment the capture has

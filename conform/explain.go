@@ -197,7 +197,7 @@ func (s *search) frontier(out *outcome, x int) ([]string, []Allowed) {
 		}
 		cands = s.hidden(x, out.idx, &l, cands)
 		for _, c := range cands {
-			if c.kind == stepTimeout && !l.tcb.TimerRunning(c.call) {
+			if c.kind == stepTimeout && !l.tcb.TimerRunning(c.call) || c.kind == stepProbe {
 				continue
 			}
 			// The table's step itself: apply would keep only what fits
@@ -266,6 +266,8 @@ func (s *search) events(out *outcome, ends [2]int32) told {
 				evs = append(evs, timedEvent{int(n.idx), x, fmt.Sprintf("%s's user called %s", sideName(x), n.st.call)})
 			case stepTimeout:
 				evs = append(evs, timedEvent{int(n.idx), x, fmt.Sprintf("%s's %s timer fired", sideName(x), strings.TrimSuffix(n.st.call.String(), " timeout"))})
+			case stepProbe:
+				evs = append(evs, timedEvent{int(n.idx), x, fmt.Sprintf("%s's tail-loss probe sent its FIN again", sideName(x))})
 			case stepObserve:
 				at := int(n.idx) - 1
 				if !s.delivered(at, paths[1-x], 1-x) {
@@ -362,6 +364,9 @@ func (s *search) frames(t told, c *capture.Connection, dev int) []Frame {
 // capture point, replaying it to learn what it sent.
 func (s *search) lostSends(prev, n *lnode, x int) []timedEvent {
 	res := s.table.Step(prev.l.tcb, s.input(n.st))
+	if n.st.kind == stepProbe {
+		res, _ = s.probe(&prev.l)
+	}
 	var evs []timedEvent
 	for i, seg := range res.Sent() {
 		if n.st.lost&(1<<i) != 0 && !pureACK(seg) {

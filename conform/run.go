@@ -201,6 +201,9 @@ func (s *search) newlyEnabled(x int, idx int32, out []step) []step {
 	for _, k := range timeouts {
 		out = append(out, step{kind: stepTimeout, call: k})
 	}
+	if s.probes {
+		out = append(out, step{kind: stepProbe})
+	}
 	return out
 }
 
@@ -234,7 +237,7 @@ func (s *search) pick(out *outcome, x int) int32 {
 
 // stepCost is 1 for each unusual event a step holds: each of its lost
 // segments, an ABORT, a user timeout, or a retransmission (a run needs
-// one only where a segment was lost or late).
+// one only where a segment was lost or late); 2 for a tail-loss probe.
 func stepCost(st step, lost int32) int32 {
 	c := lost
 	switch {
@@ -242,6 +245,10 @@ func stepCost(st step, lost int32) int32 {
 		c++
 	case st.kind == stepTimeout && (st.call == spec.UserTimeout || st.call == spec.RetransmissionTimeout):
 		c++
+	case st.kind == stepProbe:
+		// A probe explains only what a retransmission cannot, so a run
+		// with the retransmission is told where both fit.
+		c += 2
 	}
 	return c
 }

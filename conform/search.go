@@ -47,6 +47,7 @@ const (
 	stepTimeout                 // a timer expires
 	stepDeliver                 // a seen segment reaches its receiver
 	stepWait                    // the capture sees a segment of the peer
+	stepProbe                   // Linux's tail-loss probe resends the FIN
 )
 
 // step is one step of an endpoint's run, enough to apply it again.
@@ -76,6 +77,11 @@ type search struct {
 	// mustSee[x]: the capture point is next to side x, so everything x
 	// sends is seen.
 	mustSee [2]bool
+	// probes: the variant is Linux's, whose tail-loss probe
+	// (tcp_send_loss_probe, RFC 8985) resends the last segment sent where
+	// RFC 6298 resends the first unacknowledged one: with text and FIN
+	// outstanding, the FIN.
+	probes bool
 	// The durations of the timers whose expiry is checked against the
 	// capture's clock; zero means unchecked.
 	timeWait, finWait2, minRTO time.Duration
@@ -214,6 +220,20 @@ func (s *search) timer(l *local, k spec.EventKind) (time.Duration, int32) {
 	return 0, 0
 }
 
+// probe is what a tail-loss probe of l sends: its FIN again, when its
+// FIN and, before it, its text are outstanding (otherwise the probe sends
+// what the retransmission timer would).
+func (s *search) probe(l *local) (spec.Result, bool) {
+	t := l.tcb
+	if !s.probes || !t.State.FinSent() || !t.DataSent || t.SndUna > spec.DataOff || t.SndNxt <= t.SndUna {
+		return spec.Result{}, false
+	}
+	var res spec.Result
+	res.Out[0] = spec.Segment{Flags: spec.FIN | spec.ACK, Seq: spec.Seq{Epoch: t.Epoch, Off: t.SndNxt - 1}, Ack: t.RcvNxtSeq()}
+	res.NOut = 1
+	return res, true
+}
+
 // expires reports whether a timeout of kind k may happen to l after idx
 // captured segments: its timer runs, and has run long enough.
 func (s *search) expires(l *local, idx int32, k spec.EventKind) bool {
@@ -247,6 +267,18 @@ func (s *search) expand(l *local, x int, idx int32, c step, out []successor) []s
 		in = spec.Call(c.call)
 	case stepDeliver:
 		in = spec.Arrival(s.interned[c.seg])
+	case stepProbe:
+		res, ok := s.probe(l)
+		if !ok {
+			return out
+		}
+		for m := uint8(0); m < 2; m++ {
+			if n, ok := s.send(*l, x, idx, &res, m); ok {
+				c.lost, c.row = m, -1
+				out = append(out, successor{n, c, losses(&res, m)})
+			}
+		}
+		return out
 	default:
 		return out
 	}
@@ -284,6 +316,14 @@ func (s *search) apply(l local, x int, idx int32, st step) (local, step, bool) {
 	case stepDeliver:
 		n, row, ok := s.react(l, x, idx, spec.Arrival(s.interned[st.seg]), st.lost)
 		st.row = int16(row)
+		return n, st, ok
+	case stepProbe:
+		res, ok := s.probe(&l)
+		if !ok {
+			return l, st, false
+		}
+		n, ok := s.send(l, x, idx, &res, st.lost)
+		st.row = -1
 		return n, st, ok
 	case stepObserve:
 		return s.observeStep(l, x, idx, st)
@@ -364,6 +404,9 @@ func (s *search) hidden(x int, idx int32, l *local, out []step) []step {
 	}
 	for _, k := range timeouts {
 		out = append(out, step{kind: stepTimeout, call: k})
+	}
+	if s.probes {
+		out = append(out, step{kind: stepProbe})
 	}
 	for _, k := range userCalls {
 		if k == spec.Abort && l.tcb.State == spec.TimeWait {
