@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -145,7 +146,7 @@ func runConform(ctx context.Context, e *env, f conformFlags, args []string) erro
 	if f.maxStates <= 0 {
 		return usageErrf("--max-states is %d: expected a positive number", f.maxStates)
 	}
-	if !containsString(report.ConformFormats, f.format) {
+	if !slices.Contains(report.ConformFormats, f.format) {
 		return usageErrf("--format is %q: expected one of %s", f.format, strings.Join(report.ConformFormats, ", "))
 	}
 	switch f.chartFmt {
@@ -255,13 +256,4 @@ func readCapture(e *env, path string) (*capture.Capture, error) {
 		return nil, usageErr(err)
 	}
 	return c, nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
