@@ -255,13 +255,13 @@ func checkChain(table *spec.Table, conns []*capture.Connection, opts Options, sc
 	s.seenBy = make([][2][]int16, 1, len(flat)+1)
 	for i := range flat {
 		o := num.observe(&flat[i], sideOf(&flat[i], client))
+		o.forms = s.forms(&o)
 		s.obs = append(s.obs, o)
 		s.times = append(s.times, flat[i].Time)
 		seen := s.seenBy[i]
-		ids := s.forms(i)
 		next := seen
 		next[o.side] = append([]int16(nil), seen[o.side]...)
-		for _, id := range ids {
+		for _, id := range o.forms {
 			if !slices.Contains(next[o.side], id) {
 				next[o.side] = append(next[o.side], id)
 			}

@@ -390,11 +390,11 @@ func (s *search) input(st step) spec.Input {
 // where the capture shows the same segment again (a retransmission), a
 // delivery after the later copy was seen is that copy's.
 func (s *search) delivered(at int, p []lnode, y int) bool {
-	ids := s.forms(at)
+	ids := s.obs[at].forms
 	// next is the index of the next copy of the segment, or len(obs).
 	next := len(s.obs)
 	for i := at + 1; i < len(s.obs); i++ {
-		if s.obs[i].side == s.obs[at].side && slices.ContainsFunc(s.forms(i), func(id int16) bool { return slices.Contains(ids, id) }) {
+		if s.obs[i].side == s.obs[at].side && slices.ContainsFunc(s.obs[i].forms, func(id int16) bool { return slices.Contains(ids, id) }) {
 			next = i
 			break
 		}
@@ -421,21 +421,6 @@ func (s *search) delivered(at int, p []lnode, y int) bool {
 		}
 	}
 	return false
-}
-
-// forms returns the interned segments captured segment i stands for.
-func (s *search) forms(i int) []int16 {
-	o := &s.obs[i]
-	var ids []int16
-	for j := 0; j < o.nparts; j++ {
-		if o.valid[j] {
-			ids = append(ids, s.intern(o.segs[j]))
-		}
-	}
-	if o.partialData && o.valid[0] {
-		ids = append(ids, s.intern(o.retransmit))
-	}
-	return ids
 }
 
 // replays reports whether the steps of p apply, in order, from l.

@@ -36,6 +36,9 @@ type observation struct {
 	// retransmit is, for partial text, the table's retransmission of the
 	// abstract octet with the same acknowledgment.
 	retransmit spec.Segment
+	// forms are the interned segments it stands for (search.intern): the
+	// valid parts, and for partial text its retransmission too.
+	forms []int16
 	// partialData: text that does not complete the sender's text. Once
 	// the abstract octet is sent, such a segment is also a retransmission
 	// of it.

@@ -102,6 +102,21 @@ func (s *search) intern(seg spec.Segment) int16 {
 	return int16(len(s.interned) - 1)
 }
 
+// forms interns the segments observation o stands for, once, when the
+// search is set up.
+func (s *search) forms(o *observation) []int16 {
+	var ids []int16
+	for j := 0; j < o.nparts; j++ {
+		if o.valid[j] {
+			ids = append(ids, s.intern(o.segs[j]))
+		}
+	}
+	if o.partialData && o.valid[0] {
+		ids = append(ids, s.intern(o.retransmit))
+	}
+	return ids
+}
+
 // feasible reports whether a timer started when start captured segments
 // had been shown can expire when now have, given that it runs for at
 // least d: the expiry comes before segment now is seen and the start
